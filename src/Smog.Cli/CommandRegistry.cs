@@ -1,0 +1,11 @@
+using Spectre.Console.Cli;
+
+namespace Smog.Cli;
+
+/// <summary>One line per verb; each command lives in Commands/&lt;Verb&gt;/.</summary>
+internal static class CommandRegistry
+{
+    public static void Register(IConfigurator config)
+    {
+    }
+}

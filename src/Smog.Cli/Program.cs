@@ -1,0 +1,3 @@
+using Smog.Cli;
+
+return SmogApp.Run(args);

@@ -1,0 +1,50 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Smog.Cli;
+
+/// <summary>Wires the verbs; holds no logic beyond that and the one error handler.</summary>
+public static class SmogApp
+{
+    public static int Run(string[] args, IAnsiConsole? console = null)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("smog");
+            if (console is not null) config.ConfigureConsole(console);
+            config.Settings.PropagateExceptions = true;
+            CommandRegistry.Register(config);
+        });
+        try
+        {
+            return app.Run(args);
+        }
+        catch (InputException e)
+        {
+            Console.Error.WriteLine($"smog: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (CommandAppException e)
+        {
+            Console.Error.WriteLine($"smog: {FirstLine(e.Message)}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+}
+
+/// <summary>The exit-code contract of every verb (architecture sketch).</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int CheckFailed = 1;
+    public const int BadInput = 2;
+}
+
+/// <summary>
+/// Bad input from the user: the message is one line naming the file or field at fault.
+/// The CLI prints it on stderr and exits <see cref="ExitCodes.BadInput"/>.
+/// </summary>
+public sealed class InputException(string message) : Exception(message);

@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+
+namespace Smog.Topology;
+
+/// <summary>
+/// A problem in an input document: which source, which line (1-based, when the format has
+/// lines), what was expected and what was found. Renders as one line for the CLI.
+/// </summary>
+public sealed record ParseError(string Source, int? Line, string Expected, string? Found = null)
+{
+    public override string ToString()
+    {
+        var where = Line is { } l ? $"{Source}:{l}" : Source;
+        return Found is null ? $"{where}: expected {Expected}" : $"{where}: expected {Expected}, found '{Truncate(Found)}'";
+    }
+
+    private static string Truncate(string s) => s.Length <= 60 ? s : s[..57] + "...";
+}
+
+/// <summary>
+/// The outcome of parsing: a value, or the errors that prevented one. Expected failures
+/// (bad input) are values; exceptions are reserved for bugs.
+/// </summary>
+public sealed class Parsed<T>
+{
+    private readonly T? _value;
+
+    private Parsed(T? value, ImmutableArray<ParseError> errors) => (_value, Errors) = (value, errors);
+
+    public ImmutableArray<ParseError> Errors { get; }
+    public bool Success => Errors.IsEmpty;
+
+    public T Value => Success ? _value! : throw new InvalidOperationException($"parse failed: {Errors[0]}");
+
+    public static Parsed<T> Ok(T value) => new(value, []);
+    public static Parsed<T> Fail(ParseError error) => new(default, [error]);
+    public static Parsed<T> Fail(IEnumerable<ParseError> errors) => new(default, [.. errors]);
+
+    public Parsed<TOut> Map<TOut>(Func<T, TOut> map) => Success ? Parsed<TOut>.Ok(map(_value!)) : Parsed<TOut>.Fail(Errors);
+}
