@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using Smog.Topology;
+
+namespace Smog.Nova;
+
+// The shared vocabulary of the Nova engine. Constraints (numa_get_constraints) produce a
+// RequestedTopology; the fitter (numa_fit_instance_to_host) turns it into a FittedTopology
+// on one host; the libvirt generator and the verifier read FittedTopology.
+// Memory in MiB, page sizes in KiB, as in Nova 26.
+
+public enum CpuPolicy { Shared, Dedicated, Mixed }
+
+public enum CpuThreadPolicy { Prefer, Isolate, Require }
+
+public enum EmulatorThreadsPolicy { Share, Isolate }
+
+/// <summary>
+/// A page-size request as Nova stores it on an instance cell: −1 small, −2 large, −3 any,
+/// otherwise an explicit size in KiB.
+/// </summary>
+public readonly record struct PageSizeRequest(long Value)
+{
+    public static readonly PageSizeRequest Small = new(-1);
+    public static readonly PageSizeRequest Large = new(-2);
+    public static readonly PageSizeRequest Any = new(-3);
+    public static PageSizeRequest OfKiB(long kib) => new(kib);
+
+    public bool IsExplicit => Value > 0;
+    public override string ToString() => Value switch
+    {
+        -1 => "small",
+        -2 => "large",
+        -3 => "any",
+        _ => $"{Value}KiB",
+    };
+}
+
+/// <summary>The flavor as the engine needs it; extra specs keep Nova's string values.</summary>
+public sealed record Flavor(int Vcpus, long MemoryMiB, ImmutableSortedDictionary<string, string> ExtraSpecs)
+{
+    public string? Name { get; init; }
+    public string? Spec(string key) => ExtraSpecs.GetValueOrDefault(key);
+}
+
+/// <summary>Glance image properties (hw_*), values as strings.</summary>
+public sealed record ImageProperties(ImmutableSortedDictionary<string, string> Values)
+{
+    public static readonly ImageProperties None = new(ImmutableSortedDictionary<string, string>.Empty);
+    public string? Get(string key) => Values.GetValueOrDefault(key);
+}
+
+/// <summary>One requested guest NUMA cell: floating vCPUs, pinned vCPUs, memory and policies.</summary>
+public sealed record RequestedCell
+{
+    public required int Id { get; init; }
+    /// <summary>Floating (shared) guest vCPUs: Nova's InstanceNUMACell.cpuset.</summary>
+    public CpuSet Cpus { get; init; } = CpuSet.Empty;
+    /// <summary>Pinned (dedicated) guest vCPUs: Nova's InstanceNUMACell.pcpuset.</summary>
+    public CpuSet Pcpus { get; init; } = CpuSet.Empty;
+    public required long MemoryMiB { get; init; }
+    public PageSizeRequest? PageSize { get; init; }
+    public CpuPolicy? CpuPolicy { get; init; }
+    public CpuThreadPolicy? ThreadPolicy { get; init; }
+
+    public CpuSet AllCpus => Cpus | Pcpus;
+}
+
+/// <summary>numa_get_constraints' result; null topology (no NUMA requested) is modelled by the caller.</summary>
+public sealed record RequestedTopology(ImmutableArray<RequestedCell> Cells, EmulatorThreadsPolicy? EmulatorThreads)
+{
+    public bool IsPinned => Cells.Any(c => !c.Pcpus.IsEmpty);
+}
+
+/// <summary>
+/// One guest cell placed on a host cell. <see cref="CpuPinning"/> maps guest vCPU → host pCPU
+/// for the pinned vCPUs; <see cref="CpusetReserved"/> holds the pCPU(s) reserved for emulator
+/// threads under the isolate policy. <see cref="PageSizeKiB"/> is the chosen page size, null
+/// when none was requested.
+/// </summary>
+public sealed record FittedCell
+{
+    public required int Id { get; init; }
+    public required int HostCell { get; init; }
+    public CpuSet Cpus { get; init; } = CpuSet.Empty;
+    public CpuSet Pcpus { get; init; } = CpuSet.Empty;
+    public required long MemoryMiB { get; init; }
+    public long? PageSizeKiB { get; init; }
+    public CpuPolicy? CpuPolicy { get; init; }
+    public CpuThreadPolicy? ThreadPolicy { get; init; }
+    public ImmutableSortedDictionary<int, int> CpuPinning { get; init; } = ImmutableSortedDictionary<int, int>.Empty;
+    public CpuSet CpusetReserved { get; init; } = CpuSet.Empty;
+
+    public CpuSet AllCpus => Cpus | Pcpus;
+    public CpuSet PinnedHostCpus => CpuSet.Of(CpuPinning.Values);
+}
+
+/// <summary>The instance NUMA topology after fitting (what the compute claim stores).</summary>
+public sealed record FittedTopology(ImmutableArray<FittedCell> Cells, EmulatorThreadsPolicy? EmulatorThreads)
+{
+    public CpuSet ReservedHostCpus => Cells.Aggregate(CpuSet.Empty, (acc, c) => acc | c.CpusetReserved);
+}
+
+/// <summary>Guest CPU topology chosen by get_best_cpu_topology.</summary>
+public sealed record GuestCpuTopology(int Sockets, int Cores, int Threads)
+{
+    public int Vcpus => Sockets * Cores * Threads;
+}
+
+/// <summary>
+/// An expected refusal, named by the Nova exception class it mirrors (for example
+/// <c>ImageNUMATopologyAsymmetric</c>) with a readable message.
+/// </summary>
+public sealed record NovaError(string ExceptionClass, string Message)
+{
+    public override string ToString() => $"{ExceptionClass}: {Message}";
+}
