@@ -121,14 +121,75 @@ def case(rng, i):
     return c
 
 
+def search_case(rng, i):
+    """Many host cells, multi-cell guests, uneven usage: stresses the permutation search and
+    Nova's mutating caches (cell ids, sticky page sizes)."""
+    nodes = rng.choice([4, 6, 8])
+    cores = rng.choice([2, 4])
+    threads = rng.choice([1, 2])
+    mem = 8192
+    cells = []
+    for n, groups in enumerate(numbering(rng, nodes, cores, threads)):
+        cpus = sorted(x for g in groups for x in g)
+        cell = {"id": n, "cpus": cpus, "siblings": groups, "memory_mb": mem}
+        r = rng.random()
+        if r < 0.3:
+            cell["pinned_cpus"] = sorted(rng.sample(cpus, rng.randint(1, len(cpus))))
+        elif r < 0.5:
+            cell["memory_usage_mb"] = rng.choice([4096, 7168, 8192])
+        elif r < 0.6:
+            cell["cpu_usage"] = rng.randint(0, len(cpus) * 16)
+        if rng.random() < 0.4:
+            huge2 = rng.choice([0, 256, 1024, 2048])
+            huge1 = rng.choice([0, 1, 2])
+            small = (mem * 1024 - huge2 * 2048 - huge1 * 1048576) // 4
+            cell["pagesizes"] = [{"size_kb": 4, "total": small}, {"size_kb": 2048, "total": huge2},
+                                 {"size_kb": 1048576, "total": huge1}]
+        cells.append(cell)
+    k = rng.randint(2, min(4, nodes))
+    vcpus = k * rng.choice([1, 2, 3])
+    memory = k * rng.choice([512, 1024, 2048])
+    es = {"hw:numa_nodes": str(k)}
+    policy = rng.choice([None, "dedicated", "dedicated", "mixed"])
+    if policy:
+        es["hw:cpu_policy"] = policy
+    if policy == "mixed":
+        es["hw:cpu_dedicated_mask"] = "^0"
+    if policy == "dedicated" and rng.random() < 0.3:
+        es["hw:emulator_threads_policy"] = "isolate"
+    if policy == "dedicated" and rng.random() < 0.3:
+        es["hw:cpu_thread_policy"] = rng.choice(["isolate", "require", "prefer"])
+    if rng.random() < 0.3 and vcpus % k == 0:
+        # asymmetric manual layout: first cell big
+        per = [[] for _ in range(k)]
+        for v in range(vcpus):
+            per[0 if v < vcpus - (k - 1) else v - (vcpus - (k - 1)) + 1].append(v)
+        es.pop("hw:numa_nodes")
+        es["hw:numa_nodes"] = str(k)
+        mems = [memory - (k - 1) * 256] + [256] * (k - 1)
+        for j in range(k):
+            es["hw:numa_cpus.%d" % j] = ",".join(map(str, per[j]))
+            es["hw:numa_mem.%d" % j] = str(mems[j])
+    if rng.random() < 0.35:
+        es["hw:mem_page_size"] = rng.choice(["large", "any", "2MB", "1GB"])
+    c = {"name": "search-%05d" % i, "host": {"cells": cells}, "flavor": {"vcpus": vcpus, "memory_mb": memory, "extra_specs": es}}
+    if rng.random() < 0.3:
+        c["config"] = {"packing_host_numa_cells_allocation_strategy": True}
+    if rng.random() < 0.15:
+        c["limits"] = {"cpu_allocation_ratio": 1.0, "ram_allocation_ratio": 1.0}
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--count", type=int, default=500)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--profile", choices=["mixed", "search"], default="mixed")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     for i in range(args.count):
-        print(json.dumps(case(rng, i), sort_keys=True))
+        make = search_case if args.profile == "search" else case
+        print(json.dumps(make(rng, i), sort_keys=True))
 
 
 if __name__ == "__main__":
