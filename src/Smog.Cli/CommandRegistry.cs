@@ -8,5 +8,6 @@ internal static class CommandRegistry
     public static void Register(IConfigurator config)
     {
         config.AddCommand<Commands.Plan.PlanCommand>("plan").WithDescription("Show where Nova 26 would place a flavor on a host (oracle case schema).");
+        config.AddBranch("bench", bench => bench.AddCommand<Commands.Bench.BenchFitCommand>("fit").WithDescription("Time the Nova fitter on oracle vectors and no-fit blow-up hosts."));
     }
 }
