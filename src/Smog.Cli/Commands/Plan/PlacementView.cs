@@ -40,7 +40,7 @@ internal static class PlacementView
         var vcpuOf = (r.Fitted?.Cells ?? []).SelectMany(c => c.CpuPinning).ToDictionary(p => p.Value, p => p.Key);
         var reserved = r.Fitted?.ReservedHostCpus ?? Smog.Topology.CpuSet.Empty;
         var usedCells = (r.Fitted?.Cells ?? []).Select(c => c.HostCell).ToHashSet();
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("host cell", "memory", "cores in Nova's order (pCPU[←vCPU])");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("host cell", "memory", "cores in Nova's order (pCPU[[←vCPU]])");
         foreach (var cell in r.Host.Cells)
         {
             var cores = cell.Siblings.Select(core => "(" + string.Join(" ", core.Select(cpu => Cpu(cpu, vcpuOf, reserved, cell.PinnedCpus))) + ")");
