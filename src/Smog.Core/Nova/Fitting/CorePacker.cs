@@ -91,7 +91,10 @@ internal static class CorePacker
     internal static List<List<int>> FreeSiblings(NovaHostCell host, ThreadOrder order)
     {
         var free = host.FreePcpus;
-        var freeOrder = order == ThreadOrder.CPython ? CPythonHash.IntSetOrder(free) : free.ToList();
+        // free_pcpus = pcpuset - pinned_cpus, walked when it is no larger than a sibling set.
+        var freeOrder = order == ThreadOrder.Listed ? free.ToList()
+            : host.Layout is { } layout ? CPythonSet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
+            : CPythonHash.IntSetOrder(free);
         var result = new List<List<int>>(host.Siblings.Length);
         foreach (var sib in host.Siblings)
         {

@@ -43,22 +43,89 @@ internal sealed class CPythonSet<T> where T : IEquatable<T>
 
     public bool Contains(T key)
     {
-        foreach (var entry in _table)
-            if (entry.Used && entry.Key.Equals(key)) return true;
+        for (var i = 0; i < _table.Length; i++)
+            if (_table[i].Used && !_deleted.Contains(i) && _table[i].Key.Equals(key)) return true;
         return false;
+    }
+
+    /// <summary>
+    /// <c>set(other)</c> / <c>other.copy()</c>: CPython pre-sizes the empty table for twice the
+    /// keys when needed, then copies slot for slot if both tables have the same size, otherwise
+    /// re-inserts the keys in the other table's slot order.
+    /// </summary>
+    public static CPythonSet<T> CopyOf(CPythonSet<T> other)
+    {
+        var set = new CPythonSet<T>(other._hash);
+        set.Merge(other);
+        return set;
+    }
+
+    /// <summary><c>a | b</c>: a copy of <paramref name="a"/>, then <paramref name="b"/> merged in.</summary>
+    public static CPythonSet<T> Union(CPythonSet<T> a, CPythonSet<T> b)
+    {
+        var set = CopyOf(a);
+        set.Merge(b);
+        return set;
+    }
+
+    /// <summary><c>a &amp; b</c>: walks the smaller operand (<paramref name="b"/> on a tie) and adds its keys found in the other.</summary>
+    public static CPythonSet<T> Intersect(CPythonSet<T> a, CPythonSet<T> b)
+    {
+        var (walk, probe) = b.Count > a.Count ? (a, b) : (b, a);
+        var set = new CPythonSet<T>(a._hash);
+        foreach (var key in walk.InOrder())
+            if (probe.Contains(key)) set.Add(key);
+        return set;
+    }
+
+    /// <summary>
+    /// <c>a - b</c>: when <paramref name="a"/> is over four times larger, a copy with the keys of
+    /// <paramref name="b"/> deleted (slots keep their place); otherwise a new set of a's remaining keys in a's order.
+    /// </summary>
+    public static CPythonSet<T> Difference(CPythonSet<T> a, CPythonSet<T> b)
+    {
+        if ((a.Count >> 2) > b.Count)
+        {
+            var copy = CopyOf(a);
+            for (var i = 0; i < copy._table.Length; i++)
+                if (copy._table[i].Used && b.Contains(copy._table[i].Key)) copy._deleted.Add(i);
+            copy.Count -= copy._deleted.Count;
+            return copy;
+        }
+        var set = new CPythonSet<T>(a._hash);
+        foreach (var key in a.InOrder())
+            if (!b.Contains(key)) set.Add(key);
+        return set;
+    }
+
+    private readonly HashSet<int> _deleted = [];
+
+    private void Merge(CPythonSet<T> other)
+    {
+        var mask = (ulong)_table.Length - 1;
+        if ((ulong)(Count + other.Count) * 5 >= mask * 3) ResizeFor((Count + other.Count) * 2);
+        if (Count == 0 && _table.Length == other._table.Length && other._deleted.Count == 0)
+        {
+            System.Array.Copy(other._table, _table, _table.Length);
+            Count = other.Count;
+            return;
+        }
+        foreach (var key in other.InOrder()) Add(key);
     }
 
     /// <summary>Keys in iteration order (ascending slot).</summary>
     public IEnumerable<T> InOrder()
     {
-        foreach (var entry in _table)
-            if (entry.Used) yield return entry.Key;
+        for (var i = 0; i < _table.Length; i++)
+            if (_table[i].Used && !_deleted.Contains(i)) yield return _table[i].Key;
     }
 
-    private void Resize()
+    private void Resize() => ResizeFor(Count * 4);
+
+    private void ResizeFor(int minUsed)
     {
         var newSize = 8UL;
-        while (newSize <= (ulong)Count * 4) newSize <<= 1;
+        while (newSize <= (ulong)minUsed) newSize <<= 1;
         var old = _table;
         _table = new (ulong, T, bool)[newSize];
         foreach (var entry in old)
@@ -112,6 +179,8 @@ internal static class CPythonHash
         acc += (ulong)items.Count ^ (P5 ^ 3527539UL);
         return acc == ulong.MaxValue ? 1546275796UL : acc;
     }
+
+    public static CPythonSet<int> IntSet(IEnumerable<int> items) => CPythonSet<int>.From(items, OfInt);
 
     /// <summary>Iteration order of <c>set(items)</c> built by inserting <paramref name="items"/> in order.</summary>
     public static IReadOnlyList<int> IntSetOrder(IEnumerable<int> items) =>

@@ -50,6 +50,14 @@ public sealed record NovaHostCell
     public NetworkMetadata Network { get; init; } = NetworkMetadata.None;
     public int? Socket { get; init; }
 
+    /// <summary>
+    /// The emulated Python sets behind <see cref="Pcpuset"/> and <see cref="PinnedCpus"/> as
+    /// Nova holds them after loading; they decide thread order in the rare free-sibling
+    /// intersections that walk the free pCPUs. Null after local changes (claims), when the
+    /// engine falls back to a fresh set in ascending order.
+    /// </summary>
+    internal CPythonLayout? Layout { get; init; }
+
     public CpuSet FreePcpus => Pcpuset - PinnedCpus;
     public long AvailMemoryMiB => MemoryMiB - MemoryUsageMiB;
     /// <summary>Largest sibling group (Nova: <c>max(map(len, siblings)) or 1</c>).</summary>
@@ -72,6 +80,9 @@ public sealed record NovaHostCell
 
     public override int GetHashCode() => HashCode.Combine(Id, Cpuset, Pcpuset, MemoryMiB, PinnedCpus);
 }
+
+/// <summary>Emulated CPython sets of one host cell (see <see cref="NovaHostCell.Layout"/>).</summary>
+internal sealed record CPythonLayout(CPythonSet<int> Pcpuset, CPythonSet<int> PinnedCpus);
 
 /// <summary>A compute host's NUMA topology plus the thread-order model its pinning follows.</summary>
 public sealed record NovaHost(ImmutableArray<NovaHostCell> Cells, ThreadOrder ThreadOrder = ThreadOrder.CPython)

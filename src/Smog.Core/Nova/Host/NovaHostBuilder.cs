@@ -9,37 +9,40 @@ namespace Smog.Nova.Host;
 /// </summary>
 public static class NovaHostBuilder
 {
-    /// <summary>
-    /// Each time Nova rebuilds a sibling set from its own iteration order the set is re-inserted:
-    /// (after the group set itself is built) by the restriction to usable CPUs and the object field coercion, and — when the
-    /// topology goes through the database as JSON — once when parsed and once when coerced again.
-    /// (Two-thread cores whose ids are congruent mod 8 swap on every re-insertion; observed with the oracle.)
-    /// </summary>
-    private const int ReinsertionsOnBuild = 2;
-    private const int ReinsertionsOnDbRoundTrip = 2;
-
     public static NovaHost Build(IEnumerable<HostCellSpec> cells, bool dbRoundTrip = true) =>
         new(cells.Select(c => BuildCell(c, dbRoundTrip)).ToImmutableArray(),
             cells.All(c => c.Order == SiblingOrder.Ascending) && cells.Any() ? ThreadOrder.Listed : ThreadOrder.CPython);
 
+    /// <summary>
+    /// Replays how the cell's sets come to be, because CPython set layout (and so pinning
+    /// order) depends on every copy: the sibling sets are restricted to the usable CPUs
+    /// (<c>s &amp; (pcpuset | cpuset)</c>), coerced into the NUMACell object (each set rebuilt
+    /// from its own iteration order, then copied), and — in a real cloud — serialised to JSON
+    /// and parsed back (rebuilt and coerced once more). Two-thread cores whose ids are
+    /// congruent mod 8 swap order on every rebuild (observed with the oracle).
+    /// </summary>
     public static NovaHostCell BuildCell(HostCellSpec spec, bool dbRoundTrip = true)
     {
-        var pcpuset = spec.Pcpuset ?? spec.Cpus;
-        var cpuset = spec.Cpuset ?? spec.Cpus;
-        var usable = pcpuset | cpuset;
-        var groups = spec.Siblings ?? spec.Cpus.Select(c => ImmutableArray.Create(c)).ToImmutableArray();
-        var reinsertions = ReinsertionsOnBuild + (dbRoundTrip ? ReinsertionsOnDbRoundTrip : 0);
-        var siblings = OrderedGroups(spec.Cpus, groups, spec.Order)
-            .Select(g => g.Where(usable.Contains).ToList())
-            .Where(g => g.Count > 0)
-            .Select(g => spec.Order == SiblingOrder.Ascending ? g : Reinsert(g, reinsertions))
-            .Select(g => g.ToImmutableArray())
-            .ToImmutableArray();
+        var cpus = CPythonHash.IntSet(spec.Cpus);
+        var pcpuset = spec.Pcpuset is { } p ? CPythonHash.IntSet(p) : CPythonSet<int>.CopyOf(cpus);
+        var cpuset = spec.Cpuset is { } c ? CPythonHash.IntSet(c) : CPythonSet<int>.CopyOf(cpus);
+        var usable = CPythonSet<int>.Union(pcpuset, cpuset);
+        var groups = spec.Siblings ?? spec.Cpus.Select(x => ImmutableArray.Create(x)).ToImmutableArray();
+        var pinned = CPythonHash.IntSet(spec.PinnedCpus);
+        CPythonSet<int> Load(CPythonSet<int> set) => dbRoundTrip ? Coerce(CPythonHash.IntSet(Coerce(set).InOrder())) : Coerce(set);
+        var siblings = spec.Order == SiblingOrder.Ascending
+            ? OrderedGroups(spec.Cpus, groups, spec.Order)
+                .Select(g => g.Where(x => usable.Contains(x)).ToImmutableArray()).Where(g => g.Length > 0).ToImmutableArray()
+            : OrderedGroups(spec.Cpus, groups, spec.Order)
+                .Select(g => CPythonSet<int>.Intersect(CPythonHash.IntSet(g), usable))
+                .Where(g => g.Count > 0)
+                .Select(g => Load(g).InOrder().ToImmutableArray())
+                .ToImmutableArray();
         return new NovaHostCell
         {
             Id = spec.Id,
-            Cpuset = cpuset,
-            Pcpuset = pcpuset,
+            Cpuset = CpuSet.Of(cpuset.InOrder()),
+            Pcpuset = CpuSet.Of(pcpuset.InOrder()),
             Siblings = siblings,
             MemoryMiB = spec.MemoryMiB,
             Mempages = spec.Pages ?? DefaultPages(spec.MemoryMiB, spec.HugePages),
@@ -48,8 +51,12 @@ public static class NovaHostBuilder
             MemoryUsageMiB = spec.MemoryUsageMiB,
             Network = spec.Network,
             Socket = spec.Socket,
+            Layout = new CPythonLayout(Load(pcpuset), Load(pinned)),
         };
     }
+
+    /// <summary>An object field assignment: a fresh set filled in the value's order, then copied into the field's set.</summary>
+    private static CPythonSet<int> Coerce(CPythonSet<int> value) => CPythonSet<int>.CopyOf(CPythonHash.IntSet(value.InOrder()));
 
     /// <summary>One 4 KiB pool for the memory not taken by huge pages, then the huge pools.</summary>
     public static ImmutableArray<MemPages> DefaultPages(long memoryMiB, IEnumerable<(long SizeKiB, long Count)> huge)
@@ -62,7 +69,7 @@ public static class NovaHostBuilder
         CpuSet cpus, ImmutableArray<ImmutableArray<int>> groups, SiblingOrder order) => order switch
         {
             SiblingOrder.Ascending => groups.Select(g => (IReadOnlyList<int>)g.Order().ToList()).OrderBy(g => g.Count == 0 ? int.MaxValue : g[0]),
-            SiblingOrder.Given => groups.Select(g => CPythonHash.IntSetOrder(g)),
+            SiblingOrder.Given => groups.Select(g => (IReadOnlyList<int>)g),
             _ => LibvirtOrder(cpus, groups),
         };
 
@@ -82,13 +89,7 @@ public static class NovaHostBuilder
         var perCpu = CPythonSet<IntTuple>.From(
             cpus.Select(c => groupOf.TryGetValue(c, out var t) ? t : new IntTuple([c])),
             t => CPythonHash.OfTuple(t.Items));
-        return perCpu.InOrder().Select(t => CPythonHash.IntSetOrder(t.Items));
-    }
-
-    private static IReadOnlyList<int> Reinsert(IReadOnlyList<int> order, int times)
-    {
-        for (var i = 0; i < times; i++) order = CPythonHash.IntSetOrder(order);
-        return order;
+        return perCpu.InOrder().Select(t => (IReadOnlyList<int>)t.Items);
     }
 
     private readonly record struct IntTuple(ImmutableArray<int> Items)
