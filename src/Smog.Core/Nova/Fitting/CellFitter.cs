@@ -13,9 +13,9 @@ internal readonly record struct CellVerdict(bool Fits, long? ChosenPageSizeKiB, 
 /// <summary>Nova's <c>_numa_fit_instance_cell</c>: one guest cell against one host cell (spec §4.2).</summary>
 internal static class CellFitter
 {
-    public static CellVerdict Evaluate(NovaHostCell host, RequestedCell guest, long? pageSize, int reserved,
-        FitLimits? limits, ThreadOrder order)
+    public static CellVerdict Evaluate(HostCellView view, RequestedCell guest, long? pageSize, int reserved, FitLimits? limits)
     {
+        var host = view.Cell;
         long? chosen = null;
         if (pageSize is { } requested and not 0)
         {
@@ -36,9 +36,9 @@ internal static class CellFitter
         CorePacking? packing = null;
         if (pinned)
         {
-            if (guest.Pcpus.Count + reserved > host.FreePcpus.Count) return new(false, chosen, null);
+            if (guest.Pcpus.Count + reserved > view.FreePcpus.Count) return new(false, chosen, null);
             if (guest.MemoryMiB > host.AvailMemoryMiB) return new(false, chosen, null); // no ratio for pinned guests
-            packing = CorePacker.Pack(host, guest.Pcpus, guest.ThreadPolicy, reserved, order);
+            packing = CorePacker.Pack(view, guest.Pcpus, guest.ThreadPolicy, reserved);
             if (packing is null) return new(false, chosen, null);
         }
 

@@ -14,10 +14,11 @@ public sealed record CorePacking(ImmutableSortedDictionary<int, int> Pinning, Cp
 /// </summary>
 internal static class CorePacker
 {
-    public static CorePacking? Pack(NovaHostCell host, CpuSet pinnedVcpus, CpuThreadPolicy? policy, int reserved, ThreadOrder order)
+    public static CorePacking? Pack(HostCellView view, CpuSet pinnedVcpus, CpuThreadPolicy? policy, int reserved)
     {
+        var host = view.Cell;
         var threadsPerCore = host.ThreadsPerCore;
-        var free = FreeSiblings(host, order);
+        var free = view.FreeSiblings;
         // bucket(t): the free sibling sets with at least t free threads, in list order.
         List<List<int>> Bucket(int t) => free.Where(s => s.Count >= t).ToList();
         var maxFree = free.Count == 0 ? 0 : free.Max(s => s.Count);
@@ -88,9 +89,8 @@ internal static class CorePacker
     /// Nova's <c>free_siblings</c>: each sibling set intersected with the free pCPUs. Python builds
     /// the intersection by iterating the smaller operand, so the thread order is a fresh set's order.
     /// </summary>
-    internal static List<List<int>> FreeSiblings(NovaHostCell host, ThreadOrder order)
+    internal static List<List<int>> FreeSiblings(NovaHostCell host, CpuSet free, ThreadOrder order)
     {
-        var free = host.FreePcpus;
         // free_pcpus = pcpuset - pinned_cpus, walked when it is no larger than a sibling set.
         var freeOrder = order == ThreadOrder.Listed ? free.ToList()
             : host.Layout is { } layout ? CPythonSet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()

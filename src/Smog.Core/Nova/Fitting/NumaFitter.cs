@@ -73,6 +73,7 @@ public static class NumaFitter
     /// <summary>The mutable state of one search; lives for one <see cref="Fit"/> call.</summary>
     private sealed class Search(NovaHost host, ImmutableArray<NovaHostCell> cells, RequestedTopology request, FitOptions options)
     {
+        private readonly HostCellView[] _views = [.. cells.Select(c => new HostCellView(c, host.ThreadOrder))];
         private readonly int _n = cells.Length;
         private readonly int _k = request.Cells.Length;
         private readonly GuestState[] _guests = [.. request.Cells.Select((c, i) => new GuestState(i, c.PageSize?.Value))];
@@ -105,12 +106,13 @@ public static class NumaFitter
         private int Walk(int[] perm, int start)
         {
             for (var i = start; i < _k; i++)
-                if (!Step(i, cells[perm[i]])) return i;
+                if (!Step(i, _views[perm[i]])) return i;
             return -1;
         }
 
-        private bool Step(int index, NovaHostCell hostCell)
+        private bool Step(int index, HostCellView view)
         {
+            var hostCell = view.Cell;
             var guest = _guests[index];
             var key = (hostCell.Id, guest.Id);
             if (_noFit.Contains(key)) return false;
@@ -123,7 +125,7 @@ public static class NumaFitter
             _changed = true;
             // Emulator threads isolate: one extra pCPU on the host cell of guest cell 0.
             var reserved = _isolateEmulator && index == 0 ? 1 : 0;
-            var verdict = CellFitter.Evaluate(hostCell, request.Cells[index], guest.PageSize, reserved, options.Limits, host.ThreadOrder);
+            var verdict = CellFitter.Evaluate(view, request.Cells[index], guest.PageSize, reserved, options.Limits);
             if (verdict.ChosenPageSizeKiB is { } size) guest.PageSize = size;
             if (verdict.Packing is { } packing)
             {
@@ -155,13 +157,13 @@ public static class NumaFitter
         private int LiveHostCells()
         {
             var sizes = cells.SelectMany(c => c.Mempages.Select(p => (long?)p.SizeKiB)).Distinct().ToList();
-            bool Accepts(NovaHostCell cell, RequestedCell guest)
+            bool Accepts(HostCellView cell, RequestedCell guest)
             {
-                var options1 = guest.PageSize is { } ps ? [ps.Value, .. sizes] : new List<long?> { null };
-                return options1.Any(size =>
-                    CellFitter.Evaluate(cell, guest, size, 0, options.Limits, host.ThreadOrder).Fits);
+                var pageSizes = guest.PageSize is { } ps ? [ps.Value, .. sizes] : new List<long?> { null };
+                return pageSizes.Any(size =>
+                    CellFitter.Evaluate(cell, guest, size, 0, options.Limits).Fits);
             }
-            return cells.Count(cell => request.Cells.Any(guest => Accepts(cell, guest)));
+            return _views.Count(cell => request.Cells.Any(guest => Accepts(cell, guest)));
         }
 
         private bool AffinityHolds(int[] perm)
