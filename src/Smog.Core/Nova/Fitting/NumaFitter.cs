@@ -73,6 +73,7 @@ public static class NumaFitter
     /// <summary>The mutable state of one search; lives for one <see cref="Fit"/> call.</summary>
     private sealed class Search(NovaHost host, ImmutableArray<NovaHostCell> cells, RequestedTopology request, FitOptions options)
     {
+        private const long DeadCellCheckAfterWalks = 16;
         private readonly HostCellView[] _views = [.. cells.Select(c => new HostCellView(c, host.ThreadOrder))];
         private readonly int _n = cells.Length;
         private readonly int _k = request.Cells.Length;
@@ -85,13 +86,14 @@ public static class NumaFitter
 
         public FitResult Run()
         {
-            if (LiveHostCells() < _k) return Result(null, shortCircuited: true);
             var perm = Enumerable.Range(0, _k).ToArray();
             var used = new bool[_n];
             foreach (var p in perm) used[p] = true;
             var start = 0;
             while (true)
             {
+                // Fits are usually found within a few walks; only a long search pays for the dead-cell check.
+                if (_walks == DeadCellCheckAfterWalks && LiveHostCells() < _k) return Result(null, shortCircuited: true);
                 _walks++;
                 _changed = false;
                 var stoppedAt = Walk(perm, start);
