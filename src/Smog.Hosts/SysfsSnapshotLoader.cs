@@ -68,9 +68,13 @@ public static partial class SysfsSnapshotLoader
             var dir = $"{pciDir}/{dev.Name}";
             dirs.Add(dir);
             foreach (var f in PciFiles) await Read($"{dir}/{f}");
-            foreach (var entry in (await List(dir)).Where(e => SriovLink().IsMatch(e.Name)))
+            var entries = await List(dir);
+            foreach (var entry in entries.Where(e => SriovLink().IsMatch(e.Name)))
                 if (entry.LinkTarget is { } target) links[$"{dir}/{entry.Name}"] = target;
-            foreach (var net in await List($"{dir}/net")) dirs.Add($"{dir}/net/{net.Name}");
+            // virtio-net puts its interface one level down: <dev>/virtioN/net/<ifname>
+            var netDirs = entries.Where(e => e.Name.StartsWith("virtio", StringComparison.Ordinal)).Select(e => $"{dir}/{e.Name}/net").Prepend($"{dir}/net");
+            foreach (var netDir in netDirs)
+                foreach (var net in await List(netDir)) dirs.Add($"{netDir}/{net.Name}");
         }
 
         return new SysfsSnapshot

@@ -43,7 +43,7 @@ public static class CapabilitiesParser
     {
         raw = new RawCell(0);
         if (!TryInt(cell, "id", out var id)) return Error(source, cell, "a numeric cell id", cell.Attr("id"));
-        long? memory = null;
+        long memory = 0; // libvirt omits <memory> for a memoryless cell
         if (cell.Element("memory") is { } mem)
         {
             if (Bytes(mem) is not { } bytes) return Error(source, mem, "<memory unit='KiB'>N</memory>", mem.Value);

@@ -130,7 +130,7 @@ public static class HwlocXmlParser
                 _error = new(source, line, "a cpuset bitmap such as 0x000000ff", node.Attr("cpuset"));
                 return;
             }
-            long? memory = null;
+            long memory = 0; // hwloc writes local_memory only when it is not zero (memoryless nodes)
             if (node.Attr("local_memory") is { } lm)
             {
                 if (!TextLines.TryLong(lm, out var bytes)) { _error = new(source, line, "local_memory in bytes", lm); return; }

@@ -79,7 +79,7 @@ public static partial class LstopoConsoleParser
 
         var cells = nodes.Select(n => new RawCell(n.Physical!.Value)
         {
-            MemoryMiB = n.MemoryMiB,
+            MemoryMiB = n.MemoryMiB ?? 0, // lstopo prints no size for a memoryless node
             Distances = distances.GetValueOrDefault(n.Physical!.Value) ?? ImmutableSortedDictionary<int, int>.Empty,
         });
         var cpus = new List<RawCpu>();

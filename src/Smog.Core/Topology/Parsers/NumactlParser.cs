@@ -74,6 +74,8 @@ public static partial class NumactlParser
             if (NodeCpus().Match(t) is { Success: true } c) return ReadCpus(line, c);
             if (NodeMemory().Match(t) is { Success: true } m) return ReadMemory(line, m);
             if (DistancesHeader().IsMatch(t)) return StartDistances(line);
+            // numactl prints this instead of the table when it cannot read the node distance files.
+            if (t == "No distance information available.") return _inDistances ? Error(line, "distance rows", t) : StartDistances(line);
             if (_inDistances && DistanceColumns().Match(t) is { Success: true } cols) return ReadColumns(line, cols);
             if (_inDistances && DistanceRow().Match(t) is { Success: true } row) return ReadRow(line, row);
             return Error(line, "a 'node N cpus|size|free:' line or the distance table", t);

@@ -140,7 +140,7 @@ public static partial class SysfsParser
                 ProductId = PciIds.Hex(sysfs.Read($"{dir}/device"), 4),
                 ClassCode = PciIds.Hex(sysfs.Read($"{dir}/class"), 4),
                 NumaNode = node is >= 0 ? node : null, // -1: the platform reports no affinity
-                NetDev = sysfs.Children($"{dir}/net").FirstOrDefault(),
+                NetDev = NetDevOf(dir),
                 PhysicalFunction = sysfs.LinkTarget($"{dir}/physfn") is { } pf ? PciIds.Address(LastSegment(pf)) : null,
                 VirtualFunctions = sysfs.Children(dir)
                     .Select(n => (Match: VirtFn().Match(n), Name: n)).Where(x => x.Match.Success)
@@ -150,6 +150,12 @@ public static partial class SysfsParser
                 SriovTotalVfs = ReadSigned($"{dir}/sriov_totalvfs") is { } total and >= 0 ? total : null,
             };
         }
+
+        /// <summary>The interface under <c>net/</c>, or under <c>virtioN/net/</c> for virtio-net functions.</summary>
+        private string? NetDevOf(string dir) =>
+            sysfs.Children($"{dir}/net").FirstOrDefault()
+            ?? sysfs.Children(dir).Where(n => n.StartsWith("virtio", StringComparison.Ordinal))
+                .Select(v => sysfs.Children($"{dir}/{v}/net").FirstOrDefault()).FirstOrDefault(n => n is not null);
 
         private CpuSet? ReadCpuList(string path, bool required)
         {
