@@ -32,14 +32,12 @@ internal static class Fixtures
             ? Directory.EnumerateDirectories(PathOf("sysfs")).Select(f => Path.GetRelativePath(Root, f)).Order(StringComparer.Ordinal)
             : [];
 
-    /// <summary>Every text fixture that is a topology, with its format (folder decides; samples are sniffed).</summary>
+    /// <summary>Every text fixture that is a whole topology, with its format (the folder decides).</summary>
     public static IEnumerable<(string Path, TopologyFormat Format)> TextTopologies() =>
         Files("numactl", ".txt").Select(f => (f, TopologyFormat.Numactl))
             .Concat(Files("lstopo", ".txt").Select(f => (f, TopologyFormat.LstopoConsole)))
             .Concat(Files("hwloc", ".xml").Select(f => (f, TopologyFormat.HwlocXml)))
-            .Concat(Files("caps", ".xml").Select(f => (f, TopologyFormat.Capabilities)))
-            .Concat(Files("samples", ".txt").Concat(Files("samples", ".xml"))
-                .Select(f => (f, TopologyFormats.Detect(Read(f)) ?? throw new InvalidDataException(f))));
+            .Concat(Files("caps", ".xml").Select(f => (f, TopologyFormat.Capabilities)));
 
     public static string Read(string relative) => File.ReadAllText(PathOf(relative));
 

@@ -106,8 +106,8 @@ public class CrossFormatTests
     {
         foreach (var name in new[] { "lstopo-synthetic-2pack-2numa-8core-2pu", "lstopo-synthetic-4numa", "lstopo-synthetic-linuxlike-2s10c2t" })
         {
-            var console = Fixtures.Parse($"samples/{name}.txt", TopologyFormat.LstopoConsole);
-            var xml = Fixtures.Parse($"samples/{name}.xml", TopologyFormat.HwlocXml);
+            var console = Fixtures.Parse($"lstopo/{name}.txt", TopologyFormat.LstopoConsole);
+            var xml = Fixtures.Parse($"hwloc/{name}.xml", TopologyFormat.HwlocXml);
             Assert.Equal(xml.Cpus, console.Cpus);
             Assert.Equal(xml.Cells.Select(c => (c.Id, c.Cpus.ToString(), string.Join(" ", c.Siblings), c.MemoryMiB)),
                 console.Cells.Select(c => (c.Id, c.Cpus.ToString(), string.Join(" ", c.Siblings), c.MemoryMiB)));
