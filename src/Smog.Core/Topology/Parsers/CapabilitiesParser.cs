@@ -42,7 +42,7 @@ public static class CapabilitiesParser
     private static ParseError? ReadCell(XElement cell, string source, List<RawCpu> cpus, out RawCell raw)
     {
         raw = new RawCell(0);
-        if (!TryInt(cell, "id", out var id)) return Error(source, cell, "a numeric cell id", cell.Attr("id"));
+        if (!TryInt(cell, "id", out var id) || !TopologyAssembler.IsValidId(id)) return Error(source, cell, "a numeric cell id", cell.Attr("id"));
         long memory = 0; // libvirt omits <memory> for a memoryless cell
         if (cell.Element("memory") is { } mem)
         {

@@ -123,7 +123,7 @@ public static class HwlocXmlParser
         private void ReadNumaNode(XElement node)
         {
             var line = SafeXml.LineOf(node);
-            if (OsIndex(node) is not { } id) { _error = new(source, line, "a NUMANode with a numeric os_index", node.Attr("os_index")); return; }
+            if (OsIndex(node) is not { } id || !TopologyAssembler.IsValidId(id)) { _error = new(source, line, "a NUMANode with a numeric os_index", node.Attr("os_index")); return; }
             if (_nodes.Any(n => n.Id == id)) { _error = new(source, line, "each NUMANode os_index once", $"P#{id} again"); return; }
             if (!HwlocBitmap.TryParse(node.Attr("cpuset") ?? "0x0", out var cpus))
             {

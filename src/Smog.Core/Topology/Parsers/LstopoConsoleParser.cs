@@ -69,7 +69,8 @@ public static partial class LstopoConsoleParser
         if (machine is null) return Parsed<HostTopology>.Fail(error!);
         var nodes = machine.Descendants().Where(n => n.Type == "NUMANode").ToList();
         if (nodes.Count == 0) return Fail(source, machine.Line, "at least one NUMANode line", null);
-        if (nodes.Any(n => n.Physical is null)) return Fail(source, nodes.First(n => n.Physical is null).Line, "a NUMANode with its P# index", null);
+        if (nodes.FirstOrDefault(n => n.Physical is not { } p || !TopologyAssembler.IsValidId(p)) is { } bad)
+            return Fail(source, bad.Line, $"a NUMANode with its P# index (0..{CpuSet.MaxCpuId})", bad.Physical?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (nodes.GroupBy(n => n.Physical).FirstOrDefault(g => g.Count() > 1) is { } dup)
             return Fail(source, dup.Last().Line, "each NUMANode P# once", $"P#{dup.Key} again");
 
@@ -86,7 +87,7 @@ public static partial class LstopoConsoleParser
         var seen = new HashSet<int>();
         foreach (var pu in machine.Descendants().Where(n => n.Type == "PU"))
         {
-            if (pu.Physical is not { } id) return Fail(source, pu.Line, "a PU with its P# index", null);
+            if (pu.Physical is not { } id || !TopologyAssembler.IsValidId(id)) return Fail(source, pu.Line, $"a PU with its P# index (0..{CpuSet.MaxCpuId})", null);
             if (!seen.Add(id)) return Fail(source, pu.Line, "each PU P# once", $"P#{id} again");
             if (CellOf(pu) is not { } cell) return Fail(source, pu.Line, $"a NUMANode covering PU P#{id}", null);
             cpus.Add(new RawCpu(id, cell, Index(pu, "Package") ?? 0, Index(pu, "Die") ?? 0, CoreKey(pu)));

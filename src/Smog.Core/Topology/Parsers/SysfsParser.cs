@@ -38,7 +38,7 @@ public static partial class SysfsParser
         public Parsed<HostTopology> Read()
         {
             var nodeIds = sysfs.Children(NodeDir).Select(n => NodeName().Match(n)).Where(m => m.Success)
-                .Select(m => TextLines.TryInt(m.Groups[1].Value, out var id) ? id : -1).Where(id => id >= 0).Order().ToList();
+                .Select(m => TextLines.TryInt(m.Groups[1].Value, out var id) ? id : -1).Where(TopologyAssembler.IsValidId).Order().ToList();
             var onlineCpus = ReadCpuList($"{CpuDir}/online", required: false);
             var cells = new List<RawCell>();
             var cellOfCpu = new SortedDictionary<int, int>();

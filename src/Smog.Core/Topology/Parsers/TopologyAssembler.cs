@@ -23,6 +23,9 @@ internal sealed record RawCell(int Id)
 /// </summary>
 internal static class TopologyAssembler
 {
+    /// <summary>Cell and CPU ids share CpuSet's bound, so any id list can be a CpuSet.</summary>
+    public static bool IsValidId(int id) => id is >= 0 and <= CpuSet.MaxCpuId;
+
     public static HostTopology Build(string? hostname, IEnumerable<RawCell> cells, IEnumerable<RawCpu> cpus,
         IEnumerable<PciDevice>? pci = null)
     {

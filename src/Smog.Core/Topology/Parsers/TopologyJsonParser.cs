@@ -33,7 +33,8 @@ public static class TopologyJsonParser
         var raw = (cpus.IsEmpty ? CpusFromCells(cells) : cpus.Select(c => new RawCpu(c.Id, c.Cell, c.Socket, c.Die, c.Core))).ToList();
         if (raw.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1) is { } dup)
             return Fail(source, null, "each CPU once", $"CPU {dup.Key} twice");
-        if (raw.Any(c => c.Id < 0 || c.Id > CpuSet.MaxCpuId)) return Fail(source, null, $"CPU ids within 0..{CpuSet.MaxCpuId}", null);
+        if (raw.Any(c => !TopologyAssembler.IsValidId(c.Id) || !TopologyAssembler.IsValidId(c.Cell)) || cells.Any(c => !TopologyAssembler.IsValidId(c.Id)))
+            return Fail(source, null, $"CPU and cell ids within 0..{CpuSet.MaxCpuId}", null);
         var rawCells = cells.Select(c => new RawCell(c.Id)
         {
             MemoryMiB = c.MemoryMiB,
