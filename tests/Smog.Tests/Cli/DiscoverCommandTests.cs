@@ -103,6 +103,17 @@ public class DiscoverCommandTests
     }
 
     [Fact]
+    public void Local_discovery_describes_this_machine()
+    {
+        // Real component: this machine's /sys and whichever of numactl, lstopo and virsh exist.
+        if (!Directory.Exists("/sys/devices/system/cpu")) Assert.Skip("no sysfs on this machine");
+        var (exit, text, err) = Run("discover", "--local");
+        Assert.True(exit == 0, err);
+        Assert.Contains("NUMA node 0", text);
+        Assert.Contains("/sys (sysfs)", text);
+    }
+
+    [Fact]
     public void A_sysfs_directory_is_read_as_a_tree()
     {
         var (exit, json, err) = Run("discover", "--from", Fixtures.PathOf("sysfs/synth-4n-2s-4c-2t-linux-cpuless"), "-o", "json");

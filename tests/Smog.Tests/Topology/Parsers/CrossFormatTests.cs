@@ -37,13 +37,7 @@ public class CrossFormatTests
     private static HostTopology Read(string format, string name)
     {
         var path = InputPath(format, name);
-        if (format != "lstopo") return Fixtures.Parse(path, format switch
-        {
-            "hwloc" => TopologyFormat.HwlocXml,
-            "caps" => TopologyFormat.Capabilities,
-            "numactl" => TopologyFormat.Numactl,
-            _ => TopologyFormat.Sysfs,
-        });
+        if (format != "lstopo") return Fixtures.Parse(path, FormatOf(format));
         // `lstopo; lstopo --distances` in one file: the tree, then the latency matrix.
         var text = Fixtures.Read(path);
         if (File.Exists(Fixtures.PathOf($"lstopo/distances/{name}.txt"))) text += Fixtures.Read($"lstopo/distances/{name}.txt");
@@ -100,6 +94,36 @@ public class CrossFormatTests
         var allowed = format == "lstopo" && expectedMiB >= 10 * 1024 ? 512 : format == "lstopo" ? 1 : 0;
         Assert.InRange(cell.MemoryMiB.Value, expectedMiB - allowed, expectedMiB + allowed);
     }
+
+    public static TheoryData<string> Hosts()
+    {
+        var data = new TheoryData<string>();
+        foreach (var expected in Fixtures.Files("topology-expected", ".json")) data.Add(Path.GetFileNameWithoutExtension(expected));
+        if (data.Count == 0) data.Add("(none)");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public void All_formats_of_one_host_merge_without_a_disagreement(string name)
+    {
+        if (name == "(none)") Assert.Skip("topology-expected fixtures are not in this checkout");
+        var sources = new[] { "hwloc", "lstopo", "caps", "numactl", "sysfs" }
+            .Where(f => File.Exists(Fixtures.PathOf(InputPath(f, name))) || Directory.Exists(Fixtures.PathOf(InputPath(f, name))))
+            .Select(f => new Smog.Topology.Merge.SourcedTopology(f, FormatOf(f), Read(f, name))).ToList();
+        Assert.True(sources.Count >= 4);
+        var report = Smog.Topology.Merge.TopologyMerger.Merge(sources);
+        Assert.Empty(report.Warnings);
+    }
+
+    private static TopologyFormat FormatOf(string folder) => folder switch
+    {
+        "hwloc" => TopologyFormat.HwlocXml,
+        "lstopo" => TopologyFormat.LstopoConsole,
+        "caps" => TopologyFormat.Capabilities,
+        "numactl" => TopologyFormat.Numactl,
+        _ => TopologyFormat.Sysfs,
+    };
 
     [Fact]
     public void Sample_console_and_xml_of_one_synthetic_host_agree()
