@@ -57,7 +57,9 @@ public static partial class ExtraSpecLinter
         foreach (var (key, value) in flavor.ExtraSpecs) findings.AddRange(LintFlavorKey(flavor, key, value));
         foreach (var (key, _) in image.Values) findings.AddRange(LintImageKey(key));
         findings.AddRange(LintPerNodeGaps(flavor));
-        findings.AddRange(LintServerCreate(flavor, image));
+        // A key already reported as an error is not reported again for the refusal it causes at create.
+        var erroneous = findings.Where(f => f.Severity == LintSeverity.Error).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        findings.AddRange(LintServerCreate(flavor, image).Where(f => !(f.Severity == LintSeverity.Error && erroneous.Contains(f.Key))));
         return [.. findings];
     }
 
