@@ -25,16 +25,26 @@ internal sealed record OracleVector(int Line, NovaCase Case, JsonElement Expecte
 {
     public string Label => $"line {Line} '{Case.Name}'";
 
-    /// <summary>Reads cases.jsonl and expected.jsonl of a folder, pairing them by line.</summary>
+    /// <summary>
+    /// Reads cases.jsonl and expected.jsonl of a fixture folder (or an absolute folder), pairing them
+    /// by line; when both lines carry a name, the names must agree.
+    /// </summary>
     public static IReadOnlyList<OracleVector> Load(string folder)
     {
-        var casesPath = NovaFixtures.Find($"{folder}/cases.jsonl") ?? throw new FileNotFoundException($"{folder}/cases.jsonl");
-        var expectedPath = NovaFixtures.Find($"{folder}/expected.jsonl") ?? throw new FileNotFoundException($"{folder}/expected.jsonl");
+        string? In(string file) => Path.IsPathRooted(folder)
+            ? (File.Exists(Path.Combine(folder, file)) ? Path.Combine(folder, file) : null)
+            : NovaFixtures.Find($"{folder}/{file}");
+        var casesPath = In("cases.jsonl") ?? throw new FileNotFoundException($"{folder}/cases.jsonl");
+        var expectedPath = In("expected.jsonl") ?? throw new FileNotFoundException($"{folder}/expected.jsonl");
         var cases = File.ReadAllLines(casesPath).Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
         var expected = File.ReadAllLines(expectedPath).Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
         Assert.Equal(cases.Length, expected.Length);
-        return [.. cases.Select((text, i) =>
-            new OracleVector(i + 1, CaseFile.Parse(text, casesPath, i + 1).Value, JsonDocument.Parse(expected[i]).RootElement.Clone()))];
+        var vectors = cases.Select((text, i) =>
+            new OracleVector(i + 1, CaseFile.Parse(text, casesPath, i + 1).Value, JsonDocument.Parse(expected[i]).RootElement.Clone())).ToList();
+        foreach (var v in vectors)
+            if (v.Case.Name is { } name && v.Expected.TryGetProperty("name", out var n) && n.GetString() != name)
+                Assert.Fail($"{folder}: line {v.Line} pairs case '{name}' with the answer for '{n.GetString()}'");
+        return vectors;
     }
 
     /// <summary>True when the oracle could not run the case (its own input error); such rows carry no verdict.</summary>
