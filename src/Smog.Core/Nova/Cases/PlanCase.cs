@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Smog.Nova.Constraints;
+using Smog.Nova.CpuTopology;
 using Smog.Nova.Filters;
 using Smog.Nova.Fitting;
 using Smog.Nova.Host;
@@ -20,22 +22,15 @@ public interface IRequestResolver
 /// <summary>One oracle case: host side, flavor, image and the raw JSON (for resolvers that read more).</summary>
 public sealed record PlanCase(string? Name, HostCase Host, Flavor Flavor, ImageProperties Image, JsonElement Raw)
 {
+    /// <summary>Flavor and image through the shared case reader (<see cref="CaseFile"/>), the host side through <see cref="HostCase"/>.</summary>
     public static PlanCase Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object) throw new CaseFormatException("case must be a JSON object");
-        var flavor = Req(root, "flavor", "case");
-        var specs = Opt(flavor, "extra_specs") is { } es
-            ? es.EnumerateObject().ToImmutableSortedDictionary(p => p.Name, p => Text(p.Value), StringComparer.Ordinal)
-            : ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
-        var image = Opt(root, "image_properties") is { } ip
-            ? new ImageProperties(ip.EnumerateObject().ToImmutableSortedDictionary(p => p.Name, p => Text(p.Value), StringComparer.Ordinal))
-            : ImageProperties.None;
-        return new PlanCase(
-            Opt(root, "name") is { } n ? Text(n) : null,
-            HostCase.Parse(root),
-            new Flavor(Int(Req(flavor, "vcpus", "flavor"), "flavor.vcpus"), Long(Req(flavor, "memory_mb", "flavor"), "flavor.memory_mb"), specs),
-            image,
-            root.Clone());
+        _ = Req(root, "flavor", "case");
+        var parsed = CaseFile.Parse(root.GetRawText(), "case");
+        if (!parsed.Success) throw new CaseFormatException(parsed.Errors[0].ToString());
+        var c = parsed.Value;
+        return new PlanCase(c.Name, HostCase.Parse(root), c.Flavor.ToFlavor(), c.ToImageProperties(), root.Clone());
     }
 }
 
@@ -64,6 +59,19 @@ public static class NovaPlanner
             limits.CpuAllocationRatio, limits.RamAllocationRatio, pci: c.Host.Options.Pci, packHostCells: c.Host.Options.PackHostCells);
         var fit = NumaFitter.Fit(c.Host.Host, request.Topology, c.Host.Options);
         return new PlanResult(c.Name, request, fit.Fits, passes, fit.Topology, c.Host.Host, fit.Stats);
+    }
+}
+
+/// <summary>The engine's own resolution: numa_get_constraints and get_best_cpu_topology.</summary>
+public sealed class NovaRequestResolver : IRequestResolver
+{
+    public static readonly NovaRequestResolver Instance = new();
+
+    public RequestResolution Resolve(Flavor flavor, ImageProperties image)
+    {
+        var constraints = NumaConstraints.Get(flavor, image);
+        var cpu = CpuTopologyChooser.Best(flavor, image);
+        return new RequestResolution(constraints.Error, constraints.Topology, cpu.Topology, cpu.Error);
     }
 }
 
