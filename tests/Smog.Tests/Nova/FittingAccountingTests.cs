@@ -3,6 +3,7 @@ using Smog.Nova;
 using Smog.Nova.Accounting;
 using Smog.Nova.Filters;
 using Smog.Nova.Fitting;
+using Smog.Nova.Host;
 using Smog.Topology;
 using static Smog.Tests.Nova.FittingTestHosts;
 
@@ -64,6 +65,23 @@ public sealed class FittingAccountingTests
         var claimed = HostUsage.Claim(H2T, fitted).Host!;
         Assert.Equal(8, claimed.Cells[0].PinnedCpus.Count);
         Assert.True(HostUsage.Release(claimed, fitted).Host!.Cells[0].PinnedCpus.IsEmpty);
+    }
+
+    [Fact]
+    public void Isolate_with_emulator_isolate_can_reserve_a_thread_whose_core_is_partly_pinned()
+    {
+        // Cores {0,3} {1,4} {2,5}; 1, 2 and 5 pinned. Isolate pins a thread of the free core {0,3};
+        // the reserve skips only cores touched by the pinning, so it takes 4 from {1,4}. Claiming
+        // whole cores then hits pinned CPU 1: Nova's fit succeeds and its claim fails.
+        var host = NovaHostBuilder.Build([new HostCellSpec
+        {
+            Id = 0, Cpus = CpuSet.Parse("0-5"), MemoryMiB = 4096,
+            Siblings = [[0, 3], [1, 4], [2, 5]], PinnedCpus = CpuSet.Parse("1-2,5"),
+        }]);
+        var fitted = NumaFitter.Fit(host, Request(1, 512, policy: CpuPolicy.Dedicated, threads: CpuThreadPolicy.Isolate,
+            emulator: EmulatorThreadsPolicy.Isolate)).Topology!;
+        Assert.Equal(CpuSet.Of(4), fitted.Cells[0].CpusetReserved);
+        Assert.Equal("CPUPinningInvalid", HostUsage.Claim(host, fitted).Error?.ExceptionClass);
     }
 
     public static TheoryData<string, string?, string?, string?, bool, bool> FilterRows => new()

@@ -24,8 +24,12 @@ internal static class FittingConformance
     public static IEnumerable<JsonElement> ReadLines(string path) =>
         File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => JsonDocument.Parse(l).RootElement.Clone());
 
-    /// <summary>Runs every case with the oracle's requested topology and compares.</summary>
-    public static Outcome Run(string casesPath, string expectedPath)
+    /// <summary>
+    /// Runs every case and compares. By default the fitter is fed the oracle's requested topology;
+    /// with <paramref name="engineConstraints"/> the engine computes it (and the guest CPU
+    /// topology) itself, and the refusal's exception class must match too.
+    /// </summary>
+    public static Outcome Run(string casesPath, string expectedPath, bool engineConstraints = false)
     {
         var cases = ReadLines(casesPath).ToList();
         var expected = ReadLines(expectedPath).ToList();
@@ -36,9 +40,11 @@ internal static class FittingConformance
         {
             var name = cases[i].TryGetProperty("name", out var n) ? n.ToString() : $"line {i + 1}";
             if (expected[i].TryGetProperty("oracle_error", out _)) continue;
-            var plan = NovaPlanner.Plan(PlanCase.Parse(cases[i]), new RecordedRequestResolver(expected[i]));
+            IRequestResolver resolver = engineConstraints ? NovaRequestResolver.Instance : new RecordedRequestResolver(expected[i]);
+            var plan = NovaPlanner.Plan(PlanCase.Parse(cases[i]), resolver);
             using var mine = JsonDocument.Parse(PlanResultJson.Write(plan));
             var diffs = Diff(expected[i], mine.RootElement, out var exactPins);
+            if (engineConstraints) diffs.AddRange(RequestDiff(expected[i], mine.RootElement));
             if (diffs.Count > 0) disagreements.Add($"{name}: {string.Join("; ", diffs)}");
             else if (exactPins) exact++;
         }
@@ -75,6 +81,18 @@ internal static class FittingConformance
                 diffs.Add($"cell {i} pinning: oracle {Show(ePins)} reserved [{string.Join(",", eRes)}], smog {Show(aPins)} reserved [{string.Join(",", aRes)}]");
         }
         return diffs;
+    }
+
+    private static IEnumerable<string> RequestDiff(JsonElement expected, JsonElement actual)
+    {
+        static string Class(JsonElement e, string field) =>
+            e.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Split(':')[0] : "";
+        foreach (var field in new[] { "constraints_error", "cpu_topology_error" })
+            if (Class(expected, field) != Class(actual, field))
+                yield return $"{field}: oracle {Class(expected, field)}, smog {Class(actual, field)}";
+        foreach (var field in new[] { "requested_topology", "cpu_topology" })
+            if (!JsonElement.DeepEquals(expected.GetProperty(field), actual.GetProperty(field)))
+                yield return $"{field}: oracle {expected.GetProperty(field)}, smog {actual.GetProperty(field)}";
     }
 
     /// <summary>Two threads of a core congruent mod 8 share a slot in CPython's 8-slot set.</summary>

@@ -23,17 +23,27 @@ public sealed class FittingConformanceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Shared_nova_vectors_agree_end_to_end_with_the_engine_constraints()
+    {
+        var dir = FittingConformance.RepoFile("tests", "fixtures", "nova-vectors");
+        if (!File.Exists(Path.Combine(dir, "expected.jsonl")))
+            Assert.Skip("tests/fixtures/nova-vectors has not landed on this branch yet");
+        AssertAgreement(Path.Combine(dir, "cases.jsonl"), Path.Combine(dir, "expected.jsonl"), minimumCases: 1, engineConstraints: true);
+    }
+
+    [Fact]
     public void Fresh_vectors_from_the_live_oracle_agree()
     {
         var dir = Environment.GetEnvironmentVariable("SMOG_FRESH_VECTORS");
         if (string.IsNullOrEmpty(dir))
             Assert.Skip("SMOG_FRESH_VECTORS is not set (CI sets it to the output of tools/oracle/fresh_batch.sh)");
         AssertAgreement(Path.Combine(dir, "cases.jsonl"), Path.Combine(dir, "expected.jsonl"), minimumCases: 1);
+        AssertAgreement(Path.Combine(dir, "cases.jsonl"), Path.Combine(dir, "expected.jsonl"), minimumCases: 1, engineConstraints: true);
     }
 
-    private void AssertAgreement(string cases, string expected, int minimumCases)
+    private void AssertAgreement(string cases, string expected, int minimumCases, bool engineConstraints = false)
     {
-        var outcome = FittingConformance.Run(cases, expected);
+        var outcome = FittingConformance.Run(cases, expected, engineConstraints);
         output.WriteLine($"{outcome.Cases} cases: {outcome.Agreed} agree ({outcome.ExactPinning} with identical pinning), {outcome.Disagreements.Count} disagree");
         Assert.True(outcome.Cases >= minimumCases, $"only {outcome.Cases} cases in {cases}");
         Assert.True(outcome.Disagreements.Count == 0,

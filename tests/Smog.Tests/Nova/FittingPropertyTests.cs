@@ -105,10 +105,15 @@ public sealed class FittingPropertyTests
             }
         });
 
+    /// <remarks>
+    /// Not a law for isolate + emulator isolate: the reserved pCPU may come from a partly used
+    /// core and the claim then pins its whole core (see FittingAccountingTests).
+    /// </remarks>
     [Fact]
     public void A_fitted_instance_can_be_claimed_and_released() =>
         Scenarios.Sample(s =>
         {
+            if (s.Request.Cells[0].ThreadPolicy == CpuThreadPolicy.Isolate && s.Request.EmulatorThreads == EmulatorThreadsPolicy.Isolate) return;
             if (NumaFitter.Fit(s.Host, s.Request).Topology is not { } fitted) return;
             var claimed = HostUsage.Claim(s.Host, fitted);
             Assert.True(claimed.Succeeded, claimed.Error?.ToString());
