@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using Smog.Nova.Cases;
+using Smog.Nova.Host;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -27,6 +28,22 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         [Description("Oracle output(s) to take requested_topology/cpu_topology from instead of computing constraints (JSON for --case, JSON Lines for --batch).")]
         public string? Recorded { get; init; }
 
+        [CommandOption("--host-topology <FILE>")]
+        [Description("A discovered host (smog discover --output json) to plan on instead of each case's host.")]
+        public string? HostTopology { get; init; }
+
+        [CommandOption("--cpu-dedicated-set <LIST>")]
+        [Description("nova.conf [compute] cpu_dedicated_set for --host-topology, e.g. 2-15.")]
+        public string? CpuDedicatedSet { get; init; }
+
+        [CommandOption("--cpu-shared-set <LIST>")]
+        [Description("nova.conf [compute] cpu_shared_set for --host-topology.")]
+        public string? CpuSharedSet { get; init; }
+
+        [CommandOption("--vcpu-pin-set <LIST>")]
+        [Description("nova.conf [DEFAULT] vcpu_pin_set (legacy) for --host-topology.")]
+        public string? VcpuPinSet { get; init; }
+
         [CommandOption("-o|--output <FORMAT>")]
         [Description("human (default) or json.")]
         [DefaultValue("human")]
@@ -35,21 +52,24 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         public override ValidationResult Validate() =>
             (Case is null) == (Batch is null) ? ValidationResult.Error("give exactly one of --case or --batch")
             : Output is not ("human" or "json") ? ValidationResult.Error("--output must be human or json")
+            : HostTopology is null && (CpuDedicatedSet ?? CpuSharedSet ?? VcpuPinSet) is not null
+                ? ValidationResult.Error("--cpu-dedicated-set, --cpu-shared-set and --vcpu-pin-set need --host-topology")
             : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Batch is { } batch) return RunBatch(batch, settings.Recorded);
+        var host = settings.HostTopology is { } topo ? DiscoveredHost.Load(topo, settings) : null;
+        if (settings.Batch is { } batch) return RunBatch(batch, settings.Recorded, host, console.Profile.Out.Writer);
         var root = CaseFiles.ReadJson(settings.Case!);
         var resolver = settings.Recorded is { } rec ? new RecordedRequestResolver(CaseFiles.ReadJson(rec)) : RequestResolvers.Default;
-        var (result, us) = Timed(CaseFiles.ParseCase(root, settings.Case!), resolver);
-        if (settings.Output == "json") Console.Out.WriteLine(PlanResultJson.Write(result, us, indented: true));
+        var (result, us) = Timed(CaseFiles.ParseCase(root, settings.Case!, host), resolver);
+        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(PlanResultJson.Write(result, us, indented: true));
         else PlacementView.Render(console, result, us);
         return ExitCodes.Ok;
     }
 
-    private static int RunBatch(string path, string? recordedPath)
+    private static int RunBatch(string path, string? recordedPath, NovaHost? host, TextWriter output)
     {
         var lines = CaseFiles.ReadLines(path);
         var recorded = recordedPath is null ? null : CaseFiles.ReadLines(recordedPath);
@@ -59,8 +79,8 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         {
             var where = $"{path} line {lines[i].Line}";
             var resolver = recorded is null ? RequestResolvers.Default : new RecordedRequestResolver(recorded[i].Json);
-            var (result, us) = Timed(CaseFiles.ParseCase(lines[i].Json, where), resolver);
-            Console.Out.WriteLine(PlanResultJson.Write(result, us));
+            var (result, us) = Timed(CaseFiles.ParseCase(lines[i].Json, where, host), resolver);
+            output.WriteLine(PlanResultJson.Write(result, us));
         }
         return ExitCodes.Ok;
     }
@@ -116,9 +136,9 @@ internal static class CaseFiles
         return result;
     }
 
-    public static PlanCase ParseCase(JsonElement root, string where)
+    public static PlanCase ParseCase(JsonElement root, string where, NovaHost? host = null)
     {
-        try { return PlanCase.Parse(root); }
+        try { return PlanCase.Parse(root, host); }
         catch (CaseFormatException e) { throw new InputException($"{where}: {e.Message}"); }
         catch (OverflowException) { throw new InputException($"{where}: a number is out of range"); }
     }

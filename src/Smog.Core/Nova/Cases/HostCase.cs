@@ -13,10 +13,14 @@ namespace Smog.Nova.Cases;
 /// </summary>
 public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits FilterLimits)
 {
-    /// <summary>Reads <c>host</c>, <c>limits</c>, <c>config</c> (and the Smog extensions <c>pci_pools</c>, <c>pci_requests</c>).</summary>
-    public static HostCase Parse(JsonElement root)
+    /// <summary>
+    /// Reads <c>host</c>, <c>limits</c>, <c>config</c> (and the Smog extensions <c>pci_pools</c>,
+    /// <c>pci_requests</c>). With <paramref name="host"/> given (a discovered host) the case's
+    /// <c>host</c> is not needed.
+    /// </summary>
+    public static HostCase Parse(JsonElement root, NovaHost? host = null)
     {
-        var host = ParseHost(Req(root, "host", "case"));
+        host ??= ParseHost(Req(root, "host", "case"));
         var limits = ParseLimits(root);
         var pack = Opt(root, "config") is { } cfg && Opt(cfg, "packing_host_numa_cells_allocation_strategy") is { } p
             && Bool(p, "config.packing_host_numa_cells_allocation_strategy");
@@ -122,7 +126,7 @@ public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits Filte
 
     private static PciContext? ParsePci(JsonElement root)
     {
-        var pools = Opt(Req(root, "host", "case"), "pci_pools");
+        var pools = Opt(root, "host") is { } h ? Opt(h, "pci_pools") : null;
         var requests = Opt(root, "pci_requests");
         if (pools is null && requests is null) return null;
         return new PciContext(

@@ -23,14 +23,14 @@ public interface IRequestResolver
 public sealed record PlanCase(string? Name, HostCase Host, Flavor Flavor, ImageProperties Image, JsonElement Raw)
 {
     /// <summary>Flavor and image through the shared case reader (<see cref="CaseFile"/>), the host side through <see cref="HostCase"/>.</summary>
-    public static PlanCase Parse(JsonElement root)
+    public static PlanCase Parse(JsonElement root, NovaHost? host = null)
     {
         if (root.ValueKind != JsonValueKind.Object) throw new CaseFormatException("case must be a JSON object");
         _ = Req(root, "flavor", "case");
         var parsed = CaseFile.Parse(root.GetRawText(), "case");
         if (!parsed.Success) throw new CaseFormatException(parsed.Errors[0].ToString());
         var c = parsed.Value;
-        return new PlanCase(c.Name, HostCase.Parse(root), c.Flavor.ToFlavor(), c.ToImageProperties(), root.Clone());
+        return new PlanCase(c.Name, HostCase.Parse(root, host), c.Flavor.ToFlavor(), c.ToImageProperties(), root.Clone());
     }
 }
 
