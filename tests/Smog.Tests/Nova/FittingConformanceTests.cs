@@ -1,3 +1,5 @@
+using Smog.Nova.Cases;
+
 namespace Smog.Tests.Nova;
 
 /// <summary>
@@ -29,6 +31,27 @@ public sealed class FittingConformanceTests(ITestOutputHelper output)
         if (!File.Exists(Path.Combine(dir, "expected.jsonl")))
             Assert.Skip("tests/fixtures/nova-vectors has not landed on this branch yet");
         AssertAgreement(Path.Combine(dir, "cases.jsonl"), Path.Combine(dir, "expected.jsonl"), minimumCases: 1, engineConstraints: true);
+    }
+
+    [Fact]
+    public void Pci_numa_affinity_agrees_with_nova()
+    {
+        var dir = FittingConformance.RepoFile("tests", "fixtures", "nova-fit");
+        var cases = FittingConformance.ReadLines(Path.Combine(dir, "pci-cases.jsonl")).ToList();
+        var expected = FittingConformance.ReadLines(Path.Combine(dir, "pci-expected.jsonl")).ToList();
+        Assert.Equal(cases.Count, expected.Count);
+        var disagreements = new List<string>();
+        foreach (var (c, e) in cases.Zip(expected))
+        {
+            var plan = NovaPlanner.Plan(PlanCase.Parse(c), NovaRequestResolver.Instance);
+            var cells = plan.Fitted?.Cells.Select(x => x.HostCell) ?? [];
+            var want = e.GetProperty("host_cells").EnumerateArray().Select(x => x.GetInt32());
+            if (plan.Fits != e.GetProperty("fits").GetBoolean() || !cells.SequenceEqual(want))
+                disagreements.Add($"{e.GetProperty("name")}: Nova fits={e.GetProperty("fits")} on [{string.Join(",", want)}], smog fits={plan.Fits} on [{string.Join(",", cells)}]");
+        }
+        output.WriteLine($"{cases.Count} PCI cases, {disagreements.Count} disagree");
+        Assert.True(cases.Count >= 500);
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements.Take(20)));
     }
 
     [Fact]

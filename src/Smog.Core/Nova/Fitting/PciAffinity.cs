@@ -31,7 +31,7 @@ internal static class PciAffinity
         foreach (var request in pci.Requests)
         {
             var pools = Candidates(pci, request, chosen, host, left);
-            if (pools is null || pools.Sum(i => left[i]) < request.Count) return false;
+            if (pools.Sum(i => left[i]) < request.Count) return false;
             var need = request.Count;
             foreach (var i in pools)
             {
@@ -43,27 +43,32 @@ internal static class PciAffinity
         return true;
     }
 
-    private static List<int>? Candidates(PciContext pci, PciRequest request, IReadOnlyCollection<NovaHostCell> chosen,
+    /// <summary>
+    /// The pools a request may draw from, strictest first (Nova's <c>_filter_pools_for_numa_cells</c>):
+    /// affine pools if they hold enough (always for required); socket: pools on cells sharing a
+    /// socket with a chosen cell (none when any cell lacks socket info); legacy: affine or
+    /// NUMA-less pools; preferred: those if enough, else every pool with those first.
+    /// Pool order is kept, so devices are consumed in pool order.
+    /// </summary>
+    private static List<int> Candidates(PciContext pci, PciRequest request, IReadOnlyCollection<NovaHostCell> chosen,
         NovaHost host, int[] left)
     {
         var chosenIds = chosen.Select(c => c.Id).ToHashSet();
         var all = Enumerable.Range(0, pci.Pools.Length).ToList();
-        var affine = all.Where(i => pci.Pools[i].NumaNode is { } n && chosenIds.Contains(n)).ToList();
+        bool Affine(int i) => pci.Pools[i].NumaNode is { } n && chosenIds.Contains(n);
+        bool AffineOrUnknown(int i) => pci.Pools[i].NumaNode is null || Affine(i);
         bool Enough(List<int> pools) => pools.Sum(i => left[i]) >= request.Count;
-        switch (request.Policy)
+        var affine = all.Where(Affine).ToList();
+        if (request.Policy == PciNumaPolicy.Required || Enough(affine)) return affine;
+        if (request.Policy == PciNumaPolicy.Socket)
         {
-            case PciNumaPolicy.Required:
-                return affine;
-            case PciNumaPolicy.Legacy:
-                return Enough(affine) ? affine : [.. affine, .. all.Where(i => pci.Pools[i].NumaNode is null)];
-            case PciNumaPolicy.Preferred:
-                return Enough(affine) ? affine : [.. affine, .. all.Except(affine)];
-            default:
-                if (Enough(affine)) return affine;
-                if (host.Cells.Any(c => c.Socket is null)) return null;
-                var sockets = chosen.Select(c => c.Socket).ToHashSet();
-                var socketCells = host.Cells.Where(c => sockets.Contains(c.Socket)).Select(c => c.Id).ToHashSet();
-                return all.Where(i => pci.Pools[i].NumaNode is { } n && socketCells.Contains(n)).ToList();
+            if (host.Cells.Any(c => c.Socket is null)) return [];
+            var sockets = host.Cells.Where(c => chosenIds.Contains(c.Id)).Select(c => c.Socket).ToHashSet();
+            var socketCells = host.Cells.Where(c => sockets.Contains(c.Socket)).Select(c => c.Id).ToHashSet();
+            return all.Where(i => pci.Pools[i].NumaNode is { } n && socketCells.Contains(n)).ToList();
         }
+        var legacy = all.Where(AffineOrUnknown).ToList();
+        if (request.Policy == PciNumaPolicy.Legacy || Enough(legacy)) return legacy;
+        return [.. all.OrderBy(i => AffineOrUnknown(i) ? 0 : 1)]; // preferred: anything, affine first (stable)
     }
 }
