@@ -234,4 +234,23 @@ public sealed class FittingEngineTests
         Assert.False(result.Stats.ShortCircuited);
         Assert.InRange(result.Stats.PermutationsWalked, 1, 1_000_000); // P(16,8) = 518,918,400
     }
+
+    public static TheoryData<string, RequestedTopology, CellRefusal> Refusals => new()
+    {
+        { "more pinned vCPUs than the cell has", Request(12, 1024, policy: CpuPolicy.Dedicated), CellRefusal.PinnableCpus },
+        { "more memory than the small pages hold", Request(2, 40000), CellRefusal.SmallPageMemory },
+        { "require on a host without SMT", Request(2, 1024, policy: CpuPolicy.Dedicated, threads: CpuThreadPolicy.Require), CellRefusal.ThreadPolicy },
+        { "an explicit page size the host lacks", Request(2, 1024, pageSize: PageSizeRequest.OfKiB(2048)), CellRefusal.PageSize },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void Explainer_names_the_failing_check(string description, RequestedTopology request, CellRefusal refusal)
+    {
+        _ = description;
+        var checks = FitExplainer.Explain(H4, request);
+        Assert.Equal(4, checks.Length);
+        Assert.All(checks, c => Assert.Equal(refusal, c.Refusal));
+        Assert.All(checks, c => Assert.False(string.IsNullOrEmpty(c.Reason)));
+    }
 }

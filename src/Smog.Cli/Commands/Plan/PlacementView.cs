@@ -32,7 +32,20 @@ internal static class PlacementView
                     c.PageSizeKiB is { } ps ? $"{ps} KiB" : "-", c.CpusetReserved.IsEmpty ? "-" : $"pCPU {c.CpusetReserved}");
             console.Write(guests);
         }
+        if (!r.WhyNot.IsEmpty) console.Write(WhyNot(r));
         console.Write(HostCells(r));
+    }
+
+    /// <summary>Guest cells down, host cells across: ✓ or the first check that fails, each pair alone.</summary>
+    private static Table WhyNot(PlanResult r)
+    {
+        var hostIds = r.Host.Cells.Select(c => c.Id).ToList();
+        var table = new Table().Border(TableBorder.Rounded).Title("why not: each guest cell alone on each host cell")
+            .AddColumn("guest cell");
+        foreach (var id in hostIds) table.AddColumn($"host cell {id}");
+        foreach (var guest in r.WhyNot.GroupBy(c => c.GuestCell))
+            table.AddRow([$"{guest.Key}", .. hostIds.Select(h => guest.First(c => c.HostCell == h) is { Fits: true } ? "[green]✓[/]" : Markup.Escape(guest.First(c => c.HostCell == h).Reason ?? "no"))]);
+        return table;
     }
 
     private static Table HostCells(PlanResult r)

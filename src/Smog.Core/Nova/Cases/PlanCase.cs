@@ -42,7 +42,11 @@ public sealed record PlanResult(
     bool FilterPasses,
     FittedTopology? Fitted,
     NovaHost Host,
-    FitStats? Stats);
+    FitStats? Stats)
+{
+    /// <summary>When nothing fits: each guest cell against each host cell alone, with the reason it fails.</summary>
+    public ImmutableArray<CellCheck> WhyNot { get; init; } = [];
+}
 
 /// <summary>Runs a case through constraints, the NUMA filter and the fitter, as the oracle does.</summary>
 public static class NovaPlanner
@@ -58,7 +62,10 @@ public static class NovaPlanner
         var passes = NumaTopologyFilter.Passes(c.Host.Host, request.Topology, c.Flavor, c.Image,
             limits.CpuAllocationRatio, limits.RamAllocationRatio, pci: c.Host.Options.Pci, packHostCells: c.Host.Options.PackHostCells);
         var fit = NumaFitter.Fit(c.Host.Host, request.Topology, c.Host.Options);
-        return new PlanResult(c.Name, request, fit.Fits, passes, fit.Topology, c.Host.Host, fit.Stats);
+        return new PlanResult(c.Name, request, fit.Fits, passes, fit.Topology, c.Host.Host, fit.Stats)
+        {
+            WhyNot = fit.Fits ? [] : FitExplainer.Explain(c.Host.Host, request.Topology, c.Host.Options),
+        };
     }
 }
 

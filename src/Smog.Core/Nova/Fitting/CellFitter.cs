@@ -8,7 +8,22 @@ namespace Smog.Nova.Fitting;
 /// writes it into the guest cell at that point and it sticks (spec §4.1 quirk i).
 /// <see cref="Packing"/> is set whenever pinning succeeded, even if the shared-CPU limits then fail.
 /// </summary>
-internal readonly record struct CellVerdict(bool Fits, long? ChosenPageSizeKiB, CorePacking? Packing);
+internal readonly record struct CellVerdict(bool Fits, long? ChosenPageSizeKiB, CorePacking? Packing, CellRefusal? Refusal = null);
+
+/// <summary>Which check of <c>_numa_fit_instance_cell</c> turned a guest cell away, in check order.</summary>
+public enum CellRefusal
+{
+    PageSize,
+    SmallPageMemory,
+    CellMemory,
+    PinnableCpus,
+    SharedCpus,
+    FreePcpus,
+    FreeMemory,
+    ThreadPolicy,
+    CpuLimit,
+    MemoryLimit,
+}
 
 /// <summary>Nova's <c>_numa_fit_instance_cell</c>: one guest cell against one host cell (spec §4.2).</summary>
 internal static class CellFitter
@@ -20,29 +35,33 @@ internal static class CellFitter
         if (pageSize is { } requested and not 0)
         {
             chosen = PageSizeSelector.Select(host, requested, guest.MemoryMiB);
-            if (chosen is null) return new(false, null, null);
+            if (chosen is null) return new(false, null, null, CellRefusal.PageSize);
         }
         else if (!FitsMemoryWithoutPageSize(host, guest.MemoryMiB))
         {
-            return new(false, null, null);
+            return new(false, null, null, host.Mempages.IsEmpty ? CellRefusal.CellMemory : CellRefusal.SmallPageMemory);
         }
 
         var pinned = guest.CpuPolicy is CpuPolicy.Dedicated or CpuPolicy.Mixed;
         var floating = guest.CpuPolicy is null or CpuPolicy.Shared or CpuPolicy.Mixed;
         // An instance may not overcommit against itself on any cell.
-        if (pinned && guest.Pcpus.Count + reserved > host.Pcpuset.Count) return new(false, chosen, null);
-        if (floating && guest.Cpus.Count > host.Cpuset.Count) return new(false, chosen, null);
+        if (pinned && guest.Pcpus.Count + reserved > host.Pcpuset.Count) return new(false, chosen, null, CellRefusal.PinnableCpus);
+        if (floating && guest.Cpus.Count > host.Cpuset.Count) return new(false, chosen, null, CellRefusal.SharedCpus);
 
         CorePacking? packing = null;
         if (pinned)
         {
-            if (guest.Pcpus.Count + reserved > view.FreePcpus.Count) return new(false, chosen, null);
-            if (guest.MemoryMiB > host.AvailMemoryMiB) return new(false, chosen, null); // no ratio for pinned guests
+            if (guest.Pcpus.Count + reserved > view.FreePcpus.Count) return new(false, chosen, null, CellRefusal.FreePcpus);
+            if (guest.MemoryMiB > host.AvailMemoryMiB) return new(false, chosen, null, CellRefusal.FreeMemory); // no ratio for pinned guests
             packing = CorePacker.Pack(view, guest.Pcpus, guest.ThreadPolicy, reserved);
-            if (packing is null) return new(false, chosen, null);
+            if (packing is null) return new(false, chosen, null, CellRefusal.ThreadPolicy);
         }
 
-        if (floating && limits is not null && !WithinLimits(host, guest, limits)) return new(false, chosen, packing);
+        if (floating && limits is not null)
+        {
+            if (host.CpuUsage + guest.Cpus.Count > host.Cpuset.Count * limits.CpuAllocationRatio) return new(false, chosen, packing, CellRefusal.CpuLimit);
+            if (host.MemoryUsageMiB + guest.MemoryMiB > host.MemoryMiB * limits.RamAllocationRatio) return new(false, chosen, packing, CellRefusal.MemoryLimit);
+        }
         return new(true, chosen, packing);
     }
 
@@ -57,10 +76,6 @@ internal static class CellFitter
         var kib = memoryMiB * 1024;
         return kib <= pages.TotalKiB && kib % pages.SizeKiB == 0;
     }
-
-    private static bool WithinLimits(NovaHostCell host, RequestedCell guest, FitLimits limits) =>
-        host.CpuUsage + guest.Cpus.Count <= host.Cpuset.Count * limits.CpuAllocationRatio
-        && host.MemoryUsageMiB + guest.MemoryMiB <= host.MemoryMiB * limits.RamAllocationRatio;
 }
 
 /// <summary>Page-size choice on one host cell (Nova's <c>_numa_cell_supports_pagesize_request</c>, spec §4.3).</summary>
