@@ -91,15 +91,16 @@ internal static class CorePacker
     /// </summary>
     internal static List<List<int>> FreeSiblings(NovaHostCell host, CpuSet free, ThreadOrder order)
     {
-        // free_pcpus = pcpuset - pinned_cpus, walked when it is no larger than a sibling set.
-        var freeOrder = order == ThreadOrder.Listed ? free.ToList()
-            : host.Layout is { } layout ? CPythonSet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
+        // free_pcpus = pcpuset - pinned_cpus, walked when it is no larger than a sibling set (rare).
+        IReadOnlyList<int>? freeOrder = null;
+        IReadOnlyList<int> FreeOrder() => freeOrder ??= host.Layout is { } layout
+            ? CPythonSet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
             : CPythonHash.IntSetOrder(free);
         var result = new List<List<int>>(host.Siblings.Length);
         foreach (var sib in host.Siblings)
         {
             IEnumerable<int> walk = order == ThreadOrder.Listed || free.Count > sib.Length
-                ? sib.Where(free.Contains) : freeOrder.Where(sib.Contains);
+                ? sib.Where(free.Contains) : FreeOrder().Where(sib.Contains);
             var threads = walk.ToList();
             if (threads.Count == 0) continue;
             result.Add(order == ThreadOrder.CPython ? [.. CPythonHash.IntSetOrder(threads)] : threads);
