@@ -103,7 +103,7 @@ internal static class CorePacker
                 ? sib.Where(free.Contains) : FreeOrder().Where(sib.Contains);
             var threads = walk.ToList();
             if (threads.Count == 0) continue;
-            result.Add(order == ThreadOrder.CPython ? [.. CPythonHash.IntSetOrder(threads)] : threads);
+            result.Add(order == ThreadOrder.CPython && threads.Count > 1 ? [.. CPythonHash.IntSetOrder(threads)] : threads);
         }
         return result;
     }
