@@ -83,4 +83,23 @@ public sealed class FittingHostOrderTests
         Assert.Equal(CpuSet.Parse(shared) | CpuSet.Parse(dedicated), CpuSet.Of(cell.Siblings.SelectMany(s => s)));
         Assert.Equal(8192L * 1024 / 4, cell.Mempages.Single().Total);
     }
+
+    [Fact]
+    public void Discovered_hosts_get_the_libvirt_driver_core_order()
+    {
+        // fakelibvirt's 16-CPU cell (siblings next to each other): the oracle README reports
+        // the group order [0,1],[10,11],[12,13],[2,3],... for it.
+        var topology = new HostTopology
+        {
+            Cells = [new NumaCell
+            {
+                Id = 0, Cpus = CpuSet.Parse("0-15"), MemoryMiB = 16384,
+                Siblings = [.. Enumerable.Range(0, 8).Select(c => CpuSet.Of(2 * c, 2 * c + 1))],
+            }],
+            Cpus = [.. Enumerable.Range(0, 16).Select(i => new CpuInfo(i, 0, 0, 0, i & ~1))],
+        };
+        var cell = NovaHostFromTopology.Build(topology, ComputeCpuConfig.Legacy).Cells[0];
+        Assert.Equal([[0, 1], [10, 11], [12, 13], [2, 3]], cell.Siblings.Take(4).Select(s => s.Order().ToArray()).ToArray());
+        Assert.Equal(0, cell.Socket);
+    }
 }

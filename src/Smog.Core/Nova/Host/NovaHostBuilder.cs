@@ -9,9 +9,13 @@ namespace Smog.Nova.Host;
 /// </summary>
 public static class NovaHostBuilder
 {
-    public static NovaHost Build(IEnumerable<HostCellSpec> cells, bool dbRoundTrip = true) =>
-        new(cells.Select(c => BuildCell(c, dbRoundTrip)).ToImmutableArray(),
-            cells.All(c => c.Order == SiblingOrder.Ascending) && cells.Any() ? ThreadOrder.Listed : ThreadOrder.CPython);
+    public static NovaHost Build(IEnumerable<HostCellSpec> cells, bool dbRoundTrip = true)
+    {
+        var specs = cells.ToList();
+        // Threads keep their listed order only when every cell opted out of the set emulation.
+        var order = specs.Count > 0 && specs.All(c => c.Order == SiblingOrder.Ascending) ? ThreadOrder.Listed : ThreadOrder.CPython;
+        return new NovaHost([.. specs.Select(c => BuildCell(c, dbRoundTrip))], order);
+    }
 
     /// <summary>
     /// Replays how the cell's sets come to be, because CPython set layout (and so pinning
