@@ -119,4 +119,17 @@ public sealed class FittingPropertyTests
             Assert.True(claimed.Succeeded, claimed.Error?.ToString());
             Assert.Equal(s.Host, HostUsage.Release(claimed.Host!, fitted).Host);
         });
+
+    [Fact]
+    public void A_second_instance_avoids_the_pcpus_the_first_one_claimed() =>
+        Scenarios.Sample(s =>
+        {
+            if (s.Request.Cells[0].ThreadPolicy == CpuThreadPolicy.Isolate && s.Request.EmulatorThreads == EmulatorThreadsPolicy.Isolate) return;
+            if (NumaFitter.Fit(s.Host, s.Request).Topology is not { } first) return;
+            var host = HostUsage.Claim(s.Host, first).Host!;
+            if (NumaFitter.Fit(host, s.Request).Topology is not { } second) return;
+            var taken = first.Cells.Aggregate(CpuSet.Empty, (acc, c) => acc | c.PinnedHostCpus | c.CpusetReserved);
+            foreach (var cell in second.Cells)
+                Assert.False((cell.PinnedHostCpus | cell.CpusetReserved).Overlaps(taken), $"reused {(cell.PinnedHostCpus | cell.CpusetReserved) & taken}");
+        });
 }

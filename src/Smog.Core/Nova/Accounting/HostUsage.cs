@@ -41,7 +41,7 @@ public static class HostUsage
                 if (guest.ThreadPolicy == CpuThreadPolicy.Isolate) pcpus = WithSiblings(cell, pcpus);
                 var pinned = sign > 0 ? Pin(cell, pcpus) : Unpin(cell, pcpus);
                 if (pinned.Error is not null) return new UsageResult(null, pinned.Error);
-                cell = cell with { PinnedCpus = pinned.Pinned! };
+                cell = cell with { PinnedCpus = pinned.Pinned!, Layout = null }; // the loaded set layout no longer applies
             }
             // Usage never goes below zero (Nova clamps after summing all guest cells).
             cells.Add(cell with { MemoryUsageMiB = Math.Max(0, cell.MemoryUsageMiB), CpuUsage = Math.Max(0, cell.CpuUsage) });

@@ -93,7 +93,8 @@ internal static class CorePacker
     {
         // free_pcpus = pcpuset - pinned_cpus, walked when it is no larger than a sibling set (rare).
         IReadOnlyList<int>? freeOrder = null;
-        IReadOnlyList<int> FreeOrder() => freeOrder ??= host.Layout is { } layout
+        IReadOnlyList<int> FreeOrder() => freeOrder ??= host.Layout is { } layout && CpuSet.Of(layout.PinnedCpus.InOrder()) == host.PinnedCpus
+                && CpuSet.Of(layout.Pcpuset.InOrder()) == host.Pcpuset
             ? CPythonSet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
             : CPythonHash.IntSetOrder(free);
         var result = new List<List<int>>(host.Siblings.Length);
