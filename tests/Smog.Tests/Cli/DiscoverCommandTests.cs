@@ -114,6 +114,25 @@ public class DiscoverCommandTests
     }
 
     [Fact]
+    public void Discover_json_reads_back_into_the_same_json()
+    {
+        var (_, first, _) = Run("discover", "--from", Fixtures.PathOf("sysfs/synth-2n-2s-10c-2t-linux"), Fixtures.PathOf("hwloc/synth-2n-2s-10c-2t-linux.xml"), "-o", "json");
+        var path = Path.Combine(Path.GetTempPath(), $"smog-discover-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, first);
+        try
+        {
+            var (exit, second, err) = Run("discover", "--from", path, "-o", "json");
+            Assert.True(exit == 0, err);
+            Assert.Equal(first, second);
+            Assert.Contains("\"sriov_total_vfs\"", second);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_sysfs_directory_is_read_as_a_tree()
     {
         var (exit, json, err) = Run("discover", "--from", Fixtures.PathOf("sysfs/synth-4n-2s-4c-2t-linux-cpuless"), "-o", "json");

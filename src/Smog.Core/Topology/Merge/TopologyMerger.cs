@@ -9,6 +9,13 @@ namespace Smog.Topology.Merge;
 /// names that source per fact, and every other source that reports the fact differently
 /// becomes a warning.
 /// </summary>
+/// <remarks>
+/// Provenance keys: <c>cells</c> (which cells exist and their CPUs), <c>cpus</c> (sockets, dies,
+/// cores, hence SMT siblings), <c>cells[N].memory_mb</c>, <c>cells[N].free_memory_mb</c>,
+/// <c>cells[N].pages[SIZEkB]</c>, <c>cells[N].distances</c>, <c>pci_devices</c>, <c>hostname</c>.
+/// The cell list and the CPU table may come from different sources: cells say where each CPU
+/// lives, the core source says which CPUs share a core.
+/// </remarks>
 public static class TopologyMerger
 {
     public static DiscoveryReport Merge(IReadOnlyList<SourcedTopology> sources, MergePolicy? policy = null) =>
