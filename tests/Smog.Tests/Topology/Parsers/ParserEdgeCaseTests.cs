@@ -136,6 +136,35 @@ public class ParserEdgeCaseTests
     }
 
     [Fact]
+    public void Hwloc_3_xml_osdev_flags_and_root_hostname()
+    {
+        // hwloc 3 writes osdev_type as flags (16 network, 1 storage) and HostName on <topology>.
+        const string xml = """
+            <topology version="3.0">
+              <object type="Machine" os_index="0" cpuset="0x00000001" nodeset="0x00000001">
+                <object type="Package" os_index="0" cpuset="0x00000001" nodeset="0x00000001">
+                  <object type="NUMANode" os_index="0" cpuset="0x00000001" nodeset="0x00000001" local_memory="1073741824"/>
+                  <object type="Core" os_index="0" cpuset="0x00000001"><object type="PU" os_index="0" cpuset="0x00000001"/></object>
+                  <object type="Bridge" bridge_type="0-1">
+                    <object type="PCIDev" pci_busid="0000:04:00.0" pci_type="0200 [8086:10c9] [003c:003f] 01 00">
+                      <object type="OSDev" name="eth0" osdev_type="16"/>
+                    </object>
+                    <object type="PCIDev" pci_busid="0000:00:1f.2" pci_type="0101 [8086:3a20] [003c:000d] 00 00">
+                      <object type="OSDev" name="sda" osdev_type="1"/>
+                    </object>
+                  </object>
+                </object>
+              </object>
+              <info name="HostName" value="node004"/>
+            </topology>
+            """;
+        var t = HwlocXmlParser.Parse(xml).Value;
+        Assert.Equal("node004", t.Hostname);
+        Assert.Equal(("eth0", (int?)0), (t.PciDevices.Single(d => d.Address == "0000:04:00.0").NetDev, t.PciDevices[1].NumaNode));
+        Assert.Equal("sda", t.PciDevices.Single(d => d.Address == "0000:00:1f.2").BlockDev);
+    }
+
+    [Fact]
     public void Hwloc_xml_errors_name_the_line()
     {
         var parsed = HwlocXmlParser.Parse("<topology version=\"2.0\">\n<object type=\"Machine\">\n<object type=\"PU\" os_index=\"x\"/>\n</object>\n</topology>", "t.xml");
