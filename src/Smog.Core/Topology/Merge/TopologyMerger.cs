@@ -68,11 +68,11 @@ public static class TopologyMerger
         private RawCell MergeCell(NumaCell cell)
         {
             var id = cell.Id;
-            var memory = Pick(TopologyFact.Memory, id, c => c.MemoryMiB, $"cells[{id}].memory_mb");
-            var free = Pick(TopologyFact.FreeMemory, id, c => c.FreeMemoryMiB, $"cells[{id}].free_memory_mb");
-            var distances = Pick(TopologyFact.Distances, id, c => c.Distances.IsEmpty ? null : c.Distances, $"cells[{id}].distances");
+            var memory = From(TopologyFact.Memory, id, c => c.MemoryMiB is not null, $"cells[{id}].memory_mb")?.MemoryMiB;
+            var free = From(TopologyFact.FreeMemory, id, c => c.FreeMemoryMiB is not null, $"cells[{id}].free_memory_mb")?.FreeMemoryMiB;
+            var distances = From(TopologyFact.Distances, id, c => !c.Distances.IsEmpty, $"cells[{id}].distances")?.Distances;
             var sizes = Ranked(TopologyFact.Pages).SelectMany(s => s.Topology.Cell(id)?.Pages ?? []).Select(p => p.SizeKiB).Distinct().Order();
-            var pages = sizes.Select(size => Pick(TopologyFact.Pages, id, c => c.PagesOfSize(size), $"cells[{id}].pages[{size}kB]")!);
+            var pages = sizes.Select(size => From(TopologyFact.Pages, id, c => c.PagesOfSize(size) is not null, $"cells[{id}].pages[{size}kB]")!.PagesOfSize(size)!);
             return new RawCell(id)
             {
                 MemoryMiB = memory,
@@ -82,20 +82,14 @@ public static class TopologyMerger
             };
         }
 
-        /// <summary>The value from the best source that states it for the cell, recording provenance.</summary>
-        private T? Pick<T>(TopologyFact fact, int cellId, Func<NumaCell, T?> get, string key) where T : class =>
-            PickCore(fact, cellId, c => get(c) is { } v ? (object)v : null, key) as T;
-
-        private long? Pick(TopologyFact fact, int cellId, Func<NumaCell, long?> get, string key) =>
-            PickCore(fact, cellId, c => get(c) is { } v ? (object)v : null, key) as long?;
-
-        private object? PickCore(TopologyFact fact, int cellId, Func<NumaCell, object?> get, string key)
+        /// <summary>The cell as told by the best source that states the fact for it; records that source.</summary>
+        private NumaCell? From(TopologyFact fact, int cellId, Func<NumaCell, bool> states, string key)
         {
             foreach (var s in Ranked(fact))
             {
-                if (s.Topology.Cell(cellId) is not { } cell || get(cell) is not { } value) continue;
+                if (s.Topology.Cell(cellId) is not { } cell || !states(cell)) continue;
                 _provenance[key] = s.Source;
-                return value;
+                return cell;
             }
             return null;
         }
