@@ -20,6 +20,30 @@ public class ParserEdgeCaseTests
           1:  21  10
         """;
 
+    public static TheoryData<TopologyFormat, string> EmptyAndGarbage()
+    {
+        var data = new TheoryData<TopologyFormat, string>();
+        foreach (var format in new[] { TopologyFormat.Numactl, TopologyFormat.LstopoConsole, TopologyFormat.HwlocXml, TopologyFormat.Capabilities, TopologyFormat.TopologyJson })
+            foreach (var input in new[] { "", "   \n\n", "\u0000\u0001garbage<>{", "<topology/>", "{\"cells\": 7}" })
+                data.Add(format, input);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EmptyAndGarbage))]
+    public void Empty_and_garbage_input_is_a_parse_error(TopologyFormat format, string input)
+    {
+        var parsed = TopologyFormats.Parse(format, input, "in");
+        Assert.False(parsed.Success);
+        Assert.Equal("in", parsed.Errors[0].Source);
+    }
+
+    [Fact]
+    public void Empty_sysfs_snapshot_is_a_parse_error()
+    {
+        Assert.False(SysfsParser.Parse(SysfsSnapshot.Of([]), "/sys").Success);
+    }
+
     [Fact]
     public void Numactl_reads_cells_memory_and_distances()
     {
