@@ -77,7 +77,7 @@ public static class HwlocXmlParser
                 var type = child.Attr("type");
                 switch (type)
                 {
-                    case "Package":
+                    case "Package" or "Socket": // hwloc before 1.11 called packages sockets
                         Walk(child, OsIndex(child) ?? socket, die, coreKey);
                         break;
                     case "Die":
@@ -91,6 +91,8 @@ public static class HwlocXmlParser
                         break;
                     case "NUMANode":
                         ReadNumaNode(child);
+                        // hwloc 1.x XML nests packages or cores inside NUMANodes; hwloc 2 only memory-side caches.
+                        Walk(child, socket, die, coreKey);
                         break;
                     case "PCIDev":
                         ReadPci(child);
@@ -152,7 +154,6 @@ public static class HwlocXmlParser
                 pages.Add(new PagePool(size / 1024, count));
             }
             _nodes.Add((id, cpus, new RawCell(id) { MemoryMiB = memory, Pages = pages.ToImmutable() }));
-            Walk(node, null, 0, null); // memory-side caches or Misc may hang below; no PUs expected
         }
 
         private void ReadPci(XElement dev)

@@ -189,6 +189,35 @@ public class ParserEdgeCaseTests
     }
 
     [Fact]
+    public void Hwloc_1_xml_with_cores_inside_numa_nodes_keeps_their_package()
+    {
+        // hwloc 1.x: Package > NUMANode > Core > PU (AMD Magny-Cours style, two nodes per package).
+        const string xml = """
+            <topology>
+              <object type="Machine" os_index="0" cpuset="0x0000000f">
+                <object type="Socket" os_index="1" cpuset="0x0000000f">
+                  <object type="NUMANode" os_index="0" cpuset="0x00000003" local_memory="1073741824">
+                    <object type="Core" os_index="0" cpuset="0x00000003">
+                      <object type="PU" os_index="0" cpuset="0x00000001"/>
+                      <object type="PU" os_index="1" cpuset="0x00000002"/>
+                    </object>
+                  </object>
+                  <object type="NUMANode" os_index="1" cpuset="0x0000000c" local_memory="1073741824">
+                    <object type="Core" os_index="1" cpuset="0x0000000c">
+                      <object type="PU" os_index="2" cpuset="0x00000004"/>
+                      <object type="PU" os_index="3" cpuset="0x00000008"/>
+                    </object>
+                  </object>
+                </object>
+              </object>
+            </topology>
+            """;
+        var t = HwlocXmlParser.Parse(xml).Value;
+        Assert.Equal(["0-1", "2-3"], t.Cells.Select(c => c.Cpus.ToString()));
+        Assert.All(t.Cpus, c => Assert.Equal(1, c.Socket));
+    }
+
+    [Fact]
     public void Hwloc_xml_errors_name_the_line()
     {
         var parsed = HwlocXmlParser.Parse("<topology version=\"2.0\">\n<object type=\"Machine\">\n<object type=\"PU\" os_index=\"x\"/>\n</object>\n</topology>", "t.xml");
