@@ -108,12 +108,13 @@ public static class TopologyMerger
                     if (other.Topology.PciDevices.FirstOrDefault(d => d.Address == device.Address) is not { } o) continue;
                     if (o.NumaNode is { } n && device.NumaNode is { } m && n != m)
                         _warnings.Add($"PCI {device.Address}: {other.Source} puts it on node {n}, {ranked[0].Source} (used) on node {m}");
+                    // The NUMA node is never filled in: sysfs's -1 ("no affinity", what Nova reads) must
+                    // not become hwloc's guess, which puts I/O of a one-node machine on node 0.
                     result = result with
                     {
                         VendorId = result.VendorId ?? o.VendorId,
                         ProductId = result.ProductId ?? o.ProductId,
                         ClassCode = result.ClassCode ?? o.ClassCode,
-                        NumaNode = result.NumaNode ?? o.NumaNode,
                         NetDev = result.NetDev ?? o.NetDev,
                         BlockDev = result.BlockDev ?? o.BlockDev,
                         Description = result.Description ?? o.Description,
