@@ -39,6 +39,14 @@ public class ExtraSpecLinterTests
     }
 
     [Fact]
+    public void Syntax_refusals_point_at_the_key_they_come_from()
+    {
+        // The API error and the create-time Invalid are about the same key: reported once.
+        Assert.Equal("api-rejects", Single(Flavor(4, 2048, ("hw:numa_nodes", "1"), ("hw:numa_cpus.0", "0-x"), ("hw:numa_mem.0", "2048")), "hw:numa_cpus.0").Rule);
+        Assert.Equal("ValueError", Single(Flavor(4, 2048), "hw_cpu_policy", Image(("hw_cpu_policy", "pinned"))).Rule);
+    }
+
+    [Fact]
     public void The_mempolicy_message_says_memory_mode_is_always_strict() =>
         Assert.Contains("memory mode is always strict", Single(Flavor(2, 1024, ("hw:numa_mempolicy", "interleave")), "hw:numa_mempolicy").Message);
 

@@ -128,7 +128,7 @@ public static partial class ExtraSpecLinter
     {
         var constraints = NumaConstraints.Get(flavor, image);
         if (constraints.Error is { } error)
-            yield return ServerCreateFails(error, flavor);
+            yield return ServerCreateFails(error, flavor, image);
         else
             foreach (var f in LintEffects(flavor, image, constraints.Constraints!)) yield return f;
 
@@ -137,10 +137,10 @@ public static partial class ExtraSpecLinter
             yield return topologyError.ExceptionClass == "ImageVCPULimitsRangeImpossible"
                 ? new(KeyFor(topologyError.ExceptionClass, flavor), LintSeverity.Error, topologyError.ExceptionClass,
                     $"the API accepts the server, but the build fails on every compute node and ends in ERROR: {topologyError.Message}")
-                : ServerCreateFails(topologyError, flavor);
+                : ServerCreateFails(topologyError, flavor, image);
 
         if (PciNumaAffinity.Get(flavor, image).Error is { } pciError)
-            yield return ServerCreateFails(pciError, flavor);
+            yield return ServerCreateFails(pciError, flavor, image);
     }
 
     private static IEnumerable<LintFinding> LintEffects(Flavor flavor, ImageProperties image, ResolvedConstraints resolved)
@@ -156,9 +156,14 @@ public static partial class ExtraSpecLinter
                 $"ignored: the flavor's hw:cpu_policy=dedicated wins over the image's {imagePolicy}");
     }
 
-    private static LintFinding ServerCreateFails(NovaError error, Flavor flavor) =>
-        new(KeyFor(error.ExceptionClass, flavor), LintSeverity.Error, error.ExceptionClass,
+    private static LintFinding ServerCreateFails(NovaError error, Flavor flavor, ImageProperties image) =>
+        new(KeyNamedIn(error.Message, flavor, image) ?? KeyFor(error.ExceptionClass, flavor), LintSeverity.Error, error.ExceptionClass,
             $"server create fails (HTTP {HttpStatus(error.ExceptionClass)}, {error.ExceptionClass}): {error.Message}");
+
+    // Syntax refusals (Invalid, ValueError) start their message with the key they are about.
+    private static string? KeyNamedIn(string message, Flavor flavor, ImageProperties image) =>
+        flavor.ExtraSpecs.Keys.Concat(image.Values.Keys)
+            .FirstOrDefault(k => message.StartsWith(k + ":", StringComparison.Ordinal) || message.StartsWith($"image property {k}:", StringComparison.Ordinal));
 
     // The key a refusal is about, for the findings table; Nova's exception names the rule, not the key.
     private static string KeyFor(string exceptionClass, Flavor flavor) => exceptionClass switch
