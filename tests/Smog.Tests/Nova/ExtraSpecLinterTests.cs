@@ -47,6 +47,14 @@ public class ExtraSpecLinterTests
     }
 
     [Fact]
+    public void Conflicting_hyperthreading_trait_specs_are_ambiguous()
+    {
+        var findings = ExtraSpecLinter.Lint(Flavor(4, 2048, ("hw:cpu_policy", "dedicated"),
+            ("trait:HW_CPU_HYPERTHREADING", "forbidden"), ("trait2:HW_CPU_HYPERTHREADING", "required")));
+        Assert.Contains(findings, f => f.Rule == "ambiguous" && f.Key.Contains("trait2:HW_CPU_HYPERTHREADING"));
+    }
+
+    [Fact]
     public void The_mempolicy_message_says_memory_mode_is_always_strict() =>
         Assert.Contains("memory mode is always strict", Single(Flavor(2, 1024, ("hw:numa_mempolicy", "interleave")), "hw:numa_mempolicy").Message);
 

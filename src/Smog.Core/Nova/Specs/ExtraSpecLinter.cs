@@ -57,6 +57,7 @@ public static partial class ExtraSpecLinter
         foreach (var (key, value) in flavor.ExtraSpecs) findings.AddRange(LintFlavorKey(flavor, key, value));
         foreach (var (key, _) in image.Values) findings.AddRange(LintImageKey(key));
         findings.AddRange(LintPerNodeGaps(flavor));
+        findings.AddRange(LintHyperthreadingKeys(flavor));
         // A key already reported as an error is not reported again for the refusal it causes at create.
         var erroneous = findings.Where(f => f.Severity == LintSeverity.Error).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         findings.AddRange(LintServerCreate(flavor, image).Where(f => !(f.Severity == LintSeverity.Error && erroneous.Contains(f.Key))));
@@ -122,6 +123,15 @@ public static partial class ExtraSpecLinter
                 yield return new($"hw:{group.Key}.{index}", LintSeverity.Warning, "ignored",
                     $"ignored: Nova stops reading hw:{group.Key}.N at the missing index {readUpTo}");
         }
+    }
+
+    // Nova uses the first trait[N]:HW_CPU_HYPERTHREADING in extra-spec insertion order.
+    private static IEnumerable<LintFinding> LintHyperthreadingKeys(Flavor flavor)
+    {
+        var keys = flavor.ExtraSpecs.Where(kv => ResourceRules.IsHyperthreadingKey(kv.Key)).ToList();
+        if (keys.Select(kv => kv.Value).Distinct(StringComparer.Ordinal).Count() > 1)
+            yield return new(string.Join(", ", keys.Select(kv => kv.Key)), LintSeverity.Warning, "ambiguous",
+                "several HW_CPU_HYPERTHREADING trait specs with different values: Nova uses whichever was stored first, so the effective thread policy depends on the order they were set");
     }
 
     private static IEnumerable<LintFinding> LintServerCreate(Flavor flavor, ImageProperties image)
