@@ -55,6 +55,10 @@ public class ExtraSpecLinterTests
     }
 
     [Fact]
+    public void A_misspelt_key_gets_a_suggestion() =>
+        Assert.Contains("did you mean hw:cpu_policy?", Single(Flavor(4, 2048, ("hw:cpu_polcy", "dedicated")), "hw:cpu_polcy").Message);
+
+    [Fact]
     public void The_mempolicy_message_says_memory_mode_is_always_strict() =>
         Assert.Contains("memory mode is always strict", Single(Flavor(2, 1024, ("hw:numa_mempolicy", "interleave")), "hw:numa_mempolicy").Message);
 

@@ -83,7 +83,7 @@ public static partial class ExtraSpecLinter
                 $"accepted by the extra-specs API but without effect: Nova's CPU topology code reads hw:cpu_max_{key["hw:max_cpu_".Length..]}");
         if (ExtraSpecApiValidator.Validate(key, value) is { } apiError)
             yield return new(key, LintSeverity.Error, "api-rejects",
-                $"the extra-specs API (microversion ≥ {ExtraSpecApiValidator.FirstValidatingMicroversion}) rejects it: {apiError}");
+                $"the extra-specs API (microversion ≥ {ExtraSpecApiValidator.FirstValidatingMicroversion}) rejects it: {apiError}{Suggestion(key)}");
         else if (key == "hw:mem_page_size" && PageSizeSyntax.Parse(value) is null)
             yield return new(key, LintSeverity.Error, "page-size-boot-invalid",
                 $"'{value}' passes the extra-specs API pattern but server create fails with MemoryPageSizeInvalid; write a unit with B, e.g. 2MB or 1GB, or a KiB number");
@@ -123,6 +123,29 @@ public static partial class ExtraSpecLinter
                 yield return new($"hw:{group.Key}.{index}", LintSeverity.Warning, "ignored",
                     $"ignored: Nova stops reading hw:{group.Key}.N at the missing index {readUpTo}");
         }
+    }
+
+    // A registered plain name at most two edits away, for typos such as hw:cpu_polcy.
+    private static string Suggestion(string key)
+    {
+        if (ExtraSpecCatalogue.Find(key) is not null) return "";
+        var best = ExtraSpecCatalogue.All.Where(d => !d.Name.Contains('{'))
+            .Select(d => (d.Name, Distance: EditDistance(key, d.Name))).MinBy(x => x.Distance);
+        return best.Distance is > 0 and <= 2 ? $" (did you mean {best.Name}?)" : "";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
     }
 
     // Nova uses the first trait[N]:HW_CPU_HYPERTHREADING in extra-spec insertion order.
