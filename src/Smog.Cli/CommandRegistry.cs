@@ -1,4 +1,5 @@
 using Smog.Cli.Commands.Discover;
+using Smog.Cli.Commands.Lint;
 using Spectre.Console.Cli;
 
 namespace Smog.Cli;
@@ -9,5 +10,6 @@ internal static class CommandRegistry
     public static void Register(IConfigurator config)
     {
         config.AddCommand<DiscoverCommand>("discover").WithDescription("Show a host's NUMA topology (cells, CPUs, SMT siblings, memory, huge pages, PCI)");
+        config.AddCommand<LintCommand>("lint").WithDescription("Check a flavor's extra specs (and image properties) against what Nova 26 accepts and does");
     }
 }

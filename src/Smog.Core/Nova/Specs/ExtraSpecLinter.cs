@@ -189,7 +189,8 @@ public static partial class ExtraSpecLinter
                 $"ignored: the flavor's hw:cpu_policy=dedicated wins over the image's {imagePolicy}");
     }
 
-    private static LintFinding ServerCreateFails(NovaError error, Flavor flavor, ImageProperties image) =>
+    /// <summary>The error finding for a refusal at server create, keyed by the extra spec or image property it is about.</summary>
+    public static LintFinding ServerCreateFails(NovaError error, Flavor flavor, ImageProperties image) =>
         new(KeyNamedIn(error.Message, flavor, image) ?? KeyFor(error.ExceptionClass, flavor), LintSeverity.Error, error.ExceptionClass,
             $"server create fails (HTTP {HttpStatus(error.ExceptionClass)}, {error.ExceptionClass}): {error.Message}");
 
