@@ -61,6 +61,9 @@ public sealed class LintCommandTests : IDisposable
         Assert.Equal("0-7", cell.GetProperty("pcpus").GetString());
         Assert.Equal("", cell.GetProperty("cpus").GetString());
         Assert.Equal(4096, cell.GetProperty("memory_mb").GetInt64());
+        // Nova prefers sockets when nothing says otherwise (the oracle's 02_dedicated_8vcpu answers 8:1:1).
+        var cpu = constraints.GetProperty("cpu_topology");
+        Assert.Equal((8, 1, 1), (cpu.GetProperty("sockets").GetInt32(), cpu.GetProperty("cores").GetInt32(), cpu.GetProperty("threads").GetInt32()));
     }
 
     [Fact]
@@ -132,6 +135,16 @@ public sealed class LintCommandTests : IDisposable
     }
 
     [Fact]
+    public void Below_microversion_2_86_a_non_integer_socket_count_is_stored_but_server_create_refuses_it()
+    {
+        var (exit, report) = RunJson(Flavor(4, "\"hw:cpu_sockets\": \"abc\""), "--microversion", "2.85");
+
+        Assert.Equal(ExitCodes.CheckFailed, exit);
+        Assert.Contains(("hw:cpu_sockets", "warning", "api-rejects"), Findings(report));
+        Assert.Contains(Findings(report), f => f is { Severity: "error", Rule: "InvalidRequest" });
+    }
+
+    [Fact]
     public void A_thread_policy_without_a_dedicated_cpu_policy_fails_server_create()
     {
         var (exit, text, _) = Run("lint", "--flavor", Write("f.json", Flavor(4, "\"hw:cpu_thread_policy\": \"isolate\"")));
@@ -164,6 +177,7 @@ public sealed class LintCommandTests : IDisposable
         Assert.Contains("guest NUMA topology: 2 cell(s)", text);
         Assert.Contains("cell 0: pinned vCPUs 0-1, 2048 MiB", text);
         Assert.Contains("cell 1: pinned vCPUs 2-3, 2048 MiB", text);
+        Assert.Contains("guest CPU topology: 4 socket(s) x 1 core(s) x 1 thread(s)", text);
     }
 
     public static TheoryData<string, string, string> BadInputs => new()

@@ -14,7 +14,7 @@ internal static class LintRenderer
         }
         else
         {
-            var table = new Table().AddColumn("severity").AddColumn("key").AddColumn("rule").AddColumn("message");
+            var table = new Table().AddColumn("severity").AddColumn(new TableColumn("key").NoWrap()).AddColumn(new TableColumn("rule").NoWrap()).AddColumn("message");
             foreach (var f in report.Findings)
                 table.AddRow($"[{Colour(f.Severity)}]{LintReport.Severity(f.Severity)}[/]", Markup.Escape(f.Key), Markup.Escape(f.Rule), Markup.Escape(f.Message));
             console.Write(table);
@@ -33,6 +33,8 @@ internal static class LintRenderer
         if (c.LockedMemory is { } locked) policies.Add($"locked memory {(locked ? "yes" : "no")}");
         if (!c.Pmem.IsEmpty) policies.Add($"vPMEM {string.Join(",", c.Pmem)}");
         console.MarkupLine($"[bold]constraints:[/] {Markup.Escape(string.Join(", ", policies))}");
+        var t = c.CpuTopology;
+        console.MarkupLine($"guest CPU topology: {t.Sockets} socket(s) x {t.Cores} core(s) x {t.Threads} thread(s)");
 
         if (c.NumaCells is not { } cells)
         {

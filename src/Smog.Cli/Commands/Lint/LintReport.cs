@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Smog.Nova;
 using Smog.Nova.Constraints;
+using Smog.Nova.CpuTopology;
 using Smog.Nova.Specs;
 
 namespace Smog.Cli.Commands.Lint;
@@ -21,11 +22,15 @@ internal sealed record LintReport(ImmutableArray<LintFinding> Findings, Constrai
         var findings = ExtraSpecLinter.Lint(flavor, image).Select(f => AtMicroversion(f, microversion)).ToImmutableArray();
         if (findings.Any(f => f.Severity == LintSeverity.Error)) return new(findings, null);
 
-        // Below 2.86 a value the API would refuse is stored; server create then decides.
-        var result = NumaConstraints.Get(flavor, image);
-        return result.Error is { } error
-            ? new([.. findings, ExtraSpecLinter.ServerCreateFails(error, flavor, image)], null)
-            : new(findings, ConstraintsSummary.Of(result.Constraints!));
+        // Below 2.86 a value the API would refuse is stored, and server create then decides.
+        var constraints = NumaConstraints.Get(flavor, image);
+        var cpuTopology = CpuTopologyChooser.Best(flavor, image);
+        var refusals = new[] { constraints.Error, cpuTopology.Error, PciNumaAffinity.Get(flavor, image).Error }
+            .OfType<NovaError>().DistinctBy(e => e.ExceptionClass)
+            .Select(e => ExtraSpecLinter.ServerCreateFails(e, flavor, image)).ToList();
+        return refusals.Count > 0
+            ? new([.. findings, .. refusals], null)
+            : new(findings, ConstraintsSummary.Of(constraints.Constraints!, cpuTopology.Topology!));
     }
 
     // The extra-specs API validates from 2.86 on; older microversions store any key and value.
@@ -62,14 +67,18 @@ internal readonly record struct Microversion(int Major, int Minor)
     public override string ToString() => $"{Major}.{Minor}";
 }
 
-/// <summary>The resolved constraints as the report shows them: CPU sets in list form, policies in Nova's words.</summary>
+/// <summary>
+/// The resolved constraints as the report shows them: CPU sets in list form, policies in Nova's
+/// words, and the guest CPU topology (sockets, cores, threads) Nova would pick.
+/// </summary>
 internal sealed record ConstraintsSummary(
     string? CpuPolicy, string? ThreadPolicy, string? EmulatorThreads, string PinnedCpus, string FloatingCpus,
-    string? RealtimeCpus, string? PageSize, bool? LockedMemory, ImmutableArray<string> Pmem, ImmutableArray<CellSummary>? NumaCells)
+    string? RealtimeCpus, string? PageSize, bool? LockedMemory, ImmutableArray<string> Pmem, GuestCpuTopology CpuTopology,
+    ImmutableArray<CellSummary>? NumaCells)
 {
-    public static ConstraintsSummary Of(ResolvedConstraints c) => new(
+    public static ConstraintsSummary Of(ResolvedConstraints c, GuestCpuTopology cpuTopology) => new(
         Word(c.CpuPolicy), Word(c.ThreadPolicy), Word(c.EmulatorThreads), c.PinnedCpus.ToString(), c.FloatingCpus.ToString(),
-        c.RealtimeCpus?.ToString(), c.PageSize?.ToString(), c.LockedMemory, c.PmemLabels,
+        c.RealtimeCpus?.ToString(), c.PageSize?.ToString(), c.LockedMemory, c.PmemLabels, cpuTopology,
         c.Topology is { } t ? [.. t.Cells.Select(CellSummary.Of)] : null);
 
     public static string? Word<T>(T? value) where T : struct, Enum => value?.ToString().ToLowerInvariant();
