@@ -11,7 +11,7 @@ namespace Smog.Cli.Commands.Lint;
 
 /// <summary>
 /// What <c>smog lint</c> reports: the linter's findings at the chosen microversion and, when none
-/// is an error, what <c>numa_get_constraints</c> makes of the request.
+/// is an error, what <c>numa_get_constraints</c> and the CPU topology chooser make of the request.
 /// </summary>
 internal sealed record LintReport(ImmutableArray<LintFinding> Findings, ConstraintsSummary? Constraints)
 {
