@@ -76,7 +76,7 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
     {
         var domain = DomainReader.Parse(VerifyInputs.ReadText(settings.In!), settings.In!);
         if (!domain.Success) throw new InputException(domain.Errors[0].ToString());
-        var edited = FakeNumaEditor.Apply(domain.Value, Request(settings));
+        var edited = FakeNumaEditor.Apply(domain.Value, Request(settings), settings.In!);
         if (!edited.Success) throw new InputException(edited.Errors[0].ToString());
         AtomicFile.WriteAllText(settings.Out!, DomainWriter.ToText(edited.Value) + "\n");
         var cells = edited.Value.Cpu!.Numa!.Cells;

@@ -16,17 +16,17 @@ public static class FakeNumaEditor
 {
     private const string Field = "fake-numa";
 
-    public static Parsed<Domain> Apply(Domain l1, FakeNumaRequest request)
+    public static Parsed<Domain> Apply(Domain l1, FakeNumaRequest request, string source = Field)
     {
         // 1. Resolve the cells: explicit layout, or an even split of the domain's (or requested) vCPUs and memory.
-        var cells = ResolveCells(l1, request);
+        var cells = ResolveCells(l1, request, source);
         if (!cells.Success) return Parsed<Domain>.Fail(cells.Errors);
         var layout = cells.Value;
         var vcpus = layout.Sum(c => c.Cpus.Count);
         var memory = new ByteSize((ulong)layout.Sum(c => (decimal)c.Memory.Bytes));
 
         // 2. Check the layout: vCPUs 0..n-1 each in one cell, whole cores per cell, a square distance matrix.
-        if (Validate(layout, request) is { } error) return Parsed<Domain>.Fail(new ParseError(Field, null, error.Expected, error.Found));
+        if (Validate(layout, request) is { } error) return Parsed<Domain>.Fail(new ParseError(source, null, error.Expected, error.Found));
 
         // 3. Rewrite <cpu>, then the counts that must agree with it.
         var cpu = RewriteCpu(l1.Cpu ?? new DomainCpu(), layout, request, vcpus);
@@ -38,23 +38,37 @@ public static class FakeNumaEditor
             CurrentMemory = l1.CurrentMemory is null ? null : new DomainMemory(Num((long)memory.KiB), "KiB") { Rest = l1.CurrentMemory.Rest },
             CpuTune = l1.CpuTune is null ? null : l1.CpuTune with { VcpuPins = [.. l1.CpuTune.VcpuPins.Where(p => p.Vcpu < vcpus)] },
             NumaTune = l1.NumaTune is null ? null : l1.NumaTune with { MemNodes = [.. l1.NumaTune.MemNodes.Where(m => m.CellId < layout.Length)] },
+            MemoryBacking = l1.MemoryBacking is null ? null : KeepPagesOfExistingCells(l1.MemoryBacking, layout.Length),
         });
     }
 
-    private static Parsed<ImmutableArray<FakeNumaCell>> ResolveCells(Domain l1, FakeNumaRequest r)
+    // A <page nodeset> may only name guest cells that exist; pages for removed cells go, the rest stay.
+    private static DomainMemoryBacking KeepPagesOfExistingCells(DomainMemoryBacking backing, int cells)
+    {
+        if (backing.Hugepages is not { } hugepages) return backing;
+        var existing = CpuSet.Range(0, cells - 1);
+        var pages = hugepages.Pages
+            .Select(p => p.Nodeset is null || !CpuSet.TryParse(p.Nodeset, out var set, out _) ? p
+                : (set & existing) is { IsEmpty: false } kept ? p with { Nodeset = kept.ToString() } : null)
+            .OfType<DomainMemoryHugepage>().ToImmutableArray();
+        // An empty <hugepages/> would mean "every cell on default huge pages": drop it instead.
+        return backing with { Hugepages = pages.IsEmpty && !hugepages.Pages.IsEmpty ? null : hugepages with { Pages = pages } };
+    }
+
+    private static Parsed<ImmutableArray<FakeNumaCell>> ResolveCells(Domain l1, FakeNumaRequest r, string source)
     {
         if (!r.Layout.IsEmpty) return Parsed<ImmutableArray<FakeNumaCell>>.Ok(r.Layout);
-        if (r.Cells < 1) return Fail("a cell count of at least 1 (--cells) or a --layout", $"{r.Cells}");
+        if (r.Cells < 1) return Fail(source, "a cell count of at least 1 (--cells) or a --layout", $"{r.Cells}");
         var facts = DomainFactsReader.From(l1);
         if (!facts.Success) return Parsed<ImmutableArray<FakeNumaCell>>.Fail(facts.Errors);
         var perCellCpus = r.CpusPerCell ?? Divide(facts.Value.Vcpu.Count, r.Cells);
         if (perCellCpus is not > 0)
-            return Fail($"a vCPU count divisible by {r.Cells} cells (or --cpus-per-cell)", $"{facts.Value.Vcpu.Count} vCPUs");
+            return Fail(source, $"a vCPU count divisible by {r.Cells} cells (or --cpus-per-cell)", $"{facts.Value.Vcpu.Count} vCPUs");
         ByteSize perCellMemory;
         if (r.MemoryPerCell is { } m) perCellMemory = m;
         else if (facts.Value.Memory is { } total && total.KiB % (ulong)r.Cells == 0 && total.KiB > 0)
             perCellMemory = ByteSize.FromKiB(total.KiB / (ulong)r.Cells);
-        else return Fail($"memory divisible by {r.Cells} cells in KiB (or --memory)", $"{facts.Value.Memory}");
+        else return Fail(source, $"memory divisible by {r.Cells} cells in KiB (or --memory)", $"{facts.Value.Memory}");
         return Parsed<ImmutableArray<FakeNumaCell>>.Ok([.. Enumerable.Range(0, r.Cells).Select(i =>
             new FakeNumaCell(CpuSet.Range(i * perCellCpus.Value, (i + 1) * perCellCpus.Value - 1), perCellMemory))]);
     }
@@ -146,8 +160,8 @@ public static class FakeNumaEditor
 
     private static int? Divide(int total, int parts) => total % parts == 0 ? total / parts : null;
 
-    private static Parsed<ImmutableArray<FakeNumaCell>> Fail(string expected, string found) =>
-        Parsed<ImmutableArray<FakeNumaCell>>.Fail(new ParseError(Field, null, expected, found));
+    private static Parsed<ImmutableArray<FakeNumaCell>> Fail(string source, string expected, string found) =>
+        Parsed<ImmutableArray<FakeNumaCell>>.Fail(new ParseError(source, null, expected, found));
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
 }
