@@ -98,7 +98,7 @@ internal static class Mutations
     private static IEnumerable<Domain> ReuseNeighbourPcpu(VerificationScenario s)
     {
         if (s.Template.Others.IsEmpty) yield break;
-        var theirs = VerificationContextProbe.DedicatedPcpusOf(s.Template.Others[0]);
+        var theirs = VerificationContext.DedicatedPcpusOf(s.Template.Others[0]);
         foreach (var vcpu in PinnedVcpus(s))
             yield return WithPin(s.Domain, vcpu, theirs.Min.ToString());
     }

@@ -82,7 +82,8 @@ internal sealed record VerificationScenario(string Name, Domain Domain, Verifica
         var facts = DomainFactsReader.From(subject).Value;
         var online = template.Host.AllCpus;
         var used = facts.VcpuPins.Values.Aggregate(facts.EmulatorPin?.Cpus ?? CpuSet.Empty, (acc, p) => acc | p.Cpus);
-        if (facts.VcpuPins.Count == 0 || facts.VcpuPins.Values.Any(p => p.Cpus.Count > 1) && !template.Config.CpuDedicatedSet.HasValue()) return null;
+        var floats = facts.VcpuPins.Values.Any(p => p.Cpus.Count > 1);
+        if (facts.VcpuPins.Count == 0 || (floats && template.Config.CpuDedicatedSet is null)) return null;
         var blocked = CpuSet.Of(used.SelectMany(p => template.Host.SiblingsOf(p)));
         var free = (template.Config.DedicatedCpus(online) - blocked).Take(2).ToList();
         if (free.Count < 2) return null;
@@ -95,9 +96,4 @@ internal sealed record VerificationScenario(string Name, Domain Domain, Verifica
     }
 
     public override string ToString() => Name;
-}
-
-internal static class CpuSetNullExtensions
-{
-    public static bool HasValue(this CpuSet? set) => set is not null;
 }
