@@ -135,10 +135,13 @@ public static class DomainGenerator
         return input.Fitted.Cells.Any(c => c.PageSizeKiB is { } size && large.Contains(size));
     }
 
-    private static DomainCpu? Cpu(GenerationInput input)
+    /// <summary>
+    /// Nova's <c>_get_guest_cpu_config</c> for KVM/QEMU: mode none still writes &lt;cpu match&gt; with
+    /// topology and cells, only without a mode.
+    /// </summary>
+    private static DomainCpu Cpu(GenerationInput input)
     {
-        var mode = input.Config.CpuMode;
-        if (mode == "none") return null;
+        var mode = input.Config.CpuMode == "none" ? null : input.Config.CpuMode;
         var t = input.CpuTopology;
         var shared = WantsHugepages(input) ? "shared" : null;
         return new DomainCpu
