@@ -37,8 +37,8 @@ internal sealed record BootOracleCase(string Name, JsonElement Case, JsonElement
     public override string ToString() => Name;
 
     /// <summary>
-    /// Every committed case: tests/fixtures/nova-boot/{cases,expected}.jsonl (paired by name, else by
-    /// line) when present, plus the examples copied from shared/oracle/boot_cases.
+    /// Every committed case: the examples copied from shared/oracle/boot_cases and Smog's own runs
+    /// (tests/fixtures/boot-oracle), plus tests/fixtures/nova-boot/{cases,expected}.jsonl when present.
     /// </summary>
     public static IReadOnlyList<BootOracleCase> All { get; } = Load();
 
@@ -50,21 +50,24 @@ internal sealed record BootOracleCase(string Name, JsonElement Case, JsonElement
             var name = Path.GetFileName(file)[..^".out.json".Length];
             all.Add(new BootOracleCase(name, Parse(File.ReadAllText(file[..^".out.json".Length] + ".json")), Parse(File.ReadAllText(file))));
         }
-        var casesFile = LibvirtFixtures.PathOf("nova-boot", "cases.jsonl");
-        var expectedFile = LibvirtFixtures.PathOf("nova-boot", "expected.jsonl");
-        if (File.Exists(casesFile) && File.Exists(expectedFile))
-        {
-            var cases = Lines(casesFile);
-            var outputs = Lines(expectedFile);
-            var byName = outputs.Where(o => o.TryGetProperty("name", out _)).GroupBy(o => o.GetProperty("name").ToString()).ToDictionary(g => g.Key, g => g.First());
-            for (var i = 0; i < cases.Count; i++)
-            {
-                var name = cases[i].TryGetProperty("name", out var n) ? n.ToString() : $"line{i + 1}";
-                var output = byName.TryGetValue(name, out var o) ? o : i < outputs.Count ? outputs[i] : default;
-                if (output.ValueKind == JsonValueKind.Object) all.Add(new BootOracleCase("nova-boot/" + name, cases[i], output));
-            }
-        }
+        all.AddRange(Pairs(LibvirtFixtures.PathOf("boot-oracle", "random-cases.jsonl"), LibvirtFixtures.PathOf("boot-oracle", "random-expected.jsonl"), "random/"));
+        all.AddRange(Pairs(LibvirtFixtures.PathOf("nova-boot", "cases.jsonl"), LibvirtFixtures.PathOf("nova-boot", "expected.jsonl"), "nova-boot/"));
         return all;
+    }
+
+    /// <summary>Cases and outputs in JSON Lines, paired by <c>name</c>, else by line.</summary>
+    private static IEnumerable<BootOracleCase> Pairs(string casesFile, string expectedFile, string prefix)
+    {
+        if (!File.Exists(casesFile) || !File.Exists(expectedFile)) yield break;
+        var cases = Lines(casesFile);
+        var outputs = Lines(expectedFile);
+        var byName = outputs.Where(o => o.TryGetProperty("name", out _)).GroupBy(o => o.GetProperty("name").ToString()).ToDictionary(g => g.Key, g => g.First());
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var name = cases[i].TryGetProperty("name", out var n) ? n.ToString() : $"line{i + 1}";
+            var output = byName.TryGetValue(name, out var o) ? o : i < outputs.Count ? outputs[i] : default;
+            if (output.ValueKind == JsonValueKind.Object) yield return new BootOracleCase(prefix + name, cases[i], output);
+        }
     }
 
     private static List<JsonElement> Lines(string path) =>

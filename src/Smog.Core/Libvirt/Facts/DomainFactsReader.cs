@@ -126,13 +126,13 @@ public static class DomainFactsReader
     private static ImmutableArray<PciDeviceFact> ReadPci(DomainDevices? devices, Context ctx)
     {
         if (devices is null) return [];
-        var hostdevs = devices.Hostdevs.Select((h, i) => (h.Type == "pci" ? h.Source?.Address : null, "hostdev",
-            $"/domain/devices/hostdev[{i + 1}]", DomainWriter.Write(h)));
-        var interfaces = devices.Interfaces.Select((n, i) => (n.Source?.Address, "interface",
-            $"/domain/devices/interface[{i + 1}]", DomainWriter.Write(n)));
+        var hostdevs = devices.Hostdevs.Select((h, i) => (Address: h.Type == "pci" ? h.Source?.Address : null, Kind: "hostdev",
+            Path: $"/domain/devices/hostdev[{i + 1}]", Element: DomainWriter.Write(h)));
+        var interfaces = devices.Interfaces.Select((n, i) => (Address: n.Source?.Address, Kind: "interface",
+            Path: $"/domain/devices/interface[{i + 1}]", Element: DomainWriter.Write(n)));
         return [.. hostdevs.Concat(interfaces)
-            .Where(t => t.Item1 is not null)
-            .Select(t => new PciDeviceFact(ctx.PciAddress(t.Item1!, t.Item3), t.Item2, Evidence.Of(t.Item3, t.Item4)))];
+            .Where(d => d.Address is not null)
+            .Select(d => new PciDeviceFact(ctx.PciAddress(d.Address!, d.Path), d.Kind, Evidence.Of(d.Path, d.Element)))];
     }
 
     // <cpu> without its features and cells: enough to show mode, match and model.
