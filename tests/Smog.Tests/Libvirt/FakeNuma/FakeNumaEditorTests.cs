@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using CsCheck;
 using System.Xml.Linq;
 using Smog.Libvirt.Facts;
 using Smog.Libvirt.FakeNuma;
@@ -178,4 +179,40 @@ public class FakeNumaEditorTests
         process.WaitForExit(60_000);
         return (process.ExitCode, output);
     }
+}
+
+public class FakeNumaEditorProperties
+{
+    private static readonly Domain L1 = DomainReader.Parse(LibvirtFixtures.Read("domains", "virsh-dumpxml-running-kvm-hostpassthrough.xml")).Value;
+
+    private static readonly Gen<FakeNumaRequest> Requests =
+        from cells in Gen.Int[1, 4]
+        from threads in Gen.Int[1, 2]
+        from cores in Gen.Int[1, 3]
+        from mib in Gen.Int[1, 16]
+        from distance in Gen.Int[11, 40]
+        select new FakeNumaRequest
+        {
+            Cells = cells,
+            CpusPerCell = cores * threads,
+            ThreadsPerCore = threads,
+            MemoryPerCell = ByteSize.FromMiB((ulong)mib * 256),
+            Distances = [.. Enumerable.Range(0, cells).Select(i => Enumerable.Range(0, cells).Select(j => i == j ? 10 : distance).ToImmutableArray())],
+        };
+
+    [Fact]
+    public void Any_valid_request_gives_a_consistent_domain_and_is_idempotent() =>
+        Requests.Sample(request =>
+        {
+            var once = FakeNumaEditor.Apply(L1, request).Value;
+            var twice = FakeNumaEditor.Apply(DomainReader.Parse(DomainWriter.ToText(once)).Value, request).Value;
+            var facts = DomainFactsReader.From(once).Value;
+            return DomainWriter.ToText(once) == DomainWriter.ToText(twice)
+                && facts.GuestCells.Length == request.Cells
+                && facts.Vcpu.Count == request.Cells * request.CpusPerCell
+                && facts.CpuTopology!.Vcpus == facts.Vcpu.Count
+                && facts.CpuTopology.Threads == request.ThreadsPerCore
+                && facts.Memory!.Value.Bytes == (ulong)request.Cells * request.MemoryPerCell!.Value.Bytes
+                && facts.GuestCells.All(c => c.Distances[c.Id] == 10);
+        });
 }
