@@ -12,7 +12,8 @@
 #
 # The oracle folder is ../shared/oracle relative to the repository root, or
 # $SMOG_ORACLE_DIR when set.  The oracle needs Debian 12's python3-nova and
-# must run with /usr/bin/python3 (override with $SMOG_ORACLE_PYTHON).
+# must run with /usr/bin/python3 (override with $SMOG_ORACLE_PYTHON); the
+# generator and strip scripts run with python3 from PATH ($SMOG_PYTHON).
 #
 # Exit codes: 0 ok, 2 usage, 3 oracle or python3-nova missing,
 #             4 the oracle crashed on some case (oracle_error / fit_error).
@@ -36,7 +37,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 ORACLE_DIR=${SMOG_ORACLE_DIR:-$REPO/../shared/oracle}
 ORACLE_PY=${SMOG_ORACLE_PYTHON:-/usr/bin/python3}
-GEN_PY=${PYTHON:-python3}
+GEN_PY=${SMOG_PYTHON:-python3}   # runs the stdlib-only generator scripts
 
 if [ ! -f "$ORACLE_DIR/nova_oracle.py" ]; then
     echo "fresh_batch: nova_oracle.py not found in '$ORACLE_DIR' (set SMOG_ORACLE_DIR to the shared oracle folder)" >&2

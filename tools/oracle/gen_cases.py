@@ -61,6 +61,44 @@ PAGE_INVALID = ["2M", "1G", "2Mi", "2048K", "4k", "huge", "1gb", "2mb"]
 
 BOOL_TRUE = ["yes", "true", "True", "1", "on", "y", "t", "YES"]
 
+# Mutations that turn a valid request into one numa_get_constraints rejects
+# (Gen._error_case), with the Nova exception each one aims at.
+ERROR_MUTATIONS = [
+    "thr-shared",           # CPUThreadPolicyConfigurationInvalid
+    "emu-shared",           # BadRequirementEmulatorThreadsPolicy
+    "mask-nomixed",         # RequiredMixedInstancePolicy
+    "rt-shared",            # RealtimeConfigurationInvalid
+    "bad-policy",           # InvalidCPUAllocationPolicy
+    "bad-thread",           # InvalidCPUThreadAllocationPolicy
+    "bad-emu",              # InvalidEmulatorThreadsPolicy
+    "numa-nodes-bad",       # InvalidNUMANodesNumber
+    "page-invalid",         # MemoryPageSizeInvalid
+    "page-forbidden",       # MemoryPageSizeForbidden
+    "asym-split",           # ImageNUMATopologyAsymmetric
+    "manual-incomplete",    # ImageNUMATopologyIncomplete
+    "manual-range",         # ImageNUMATopologyCPUOutOfRange
+    "manual-dup",           # ImageNUMATopologyCPUDuplicates
+    "manual-unassigned",    # ImageNUMATopologyCPUsUnassigned
+    "manual-memsum",        # ImageNUMATopologyMemoryOutOfRange
+    "numa-both",            # ImageNUMATopologyForbidden (numa_nodes)
+    "numa-cpus-both",       # ImageNUMATopologyForbidden (numa_cpus)
+    "img-policy-conflict",  # ImageCPUPinningForbidden
+    "thread-conflict",      # ImageCPUThreadPolicyForbidden
+    "locked-nopage",        # LockMemoryForbidden
+    "locked-conflict",      # FlavorImageLockedMemoryConflict
+    "pcpu-policy",          # InvalidRequest (PCPU + hw:cpu_policy)
+    "vcpu-pcpu",            # InvalidRequest (VCPU + PCPU)
+    "pcpu-count",           # InvalidRequest (PCPU != vcpus [+1])
+    "trait-thread",         # InvalidRequest (trait + thread policy)
+    "rt-empty",             # RealtimeMaskNotFoundOrInvalid (empty mask)
+    "rt-all-noemu",         # RealtimeMaskNotFoundOrInvalid (all RT)
+    "rt-range",             # RealtimeMaskNotFoundOrInvalid (out of range)
+    "mixed-nomask",         # RequiredMixedOrRealtimeCPUMask (no mask)
+    "mixed-bothmask",       # RequiredMixedOrRealtimeCPUMask (both masks)
+    "mixed-allpinned",      # InvalidMixedInstanceDedicatedMask
+    "mixed-range",          # InvalidMixedInstanceDedicatedMask
+]
+
 
 # --------------------------------------------------------------------------
 # Small helpers
@@ -188,7 +226,8 @@ class Host:
     cells: list
     threads: int            # hardware threads per core (before restrictions)
     numbering: str          # intel | seq | rr
-    config: str             # legacy | pinset | split | dedonly | dedthreads | sharedonly
+    # legacy | pinset | split | dedonly | dedthreads | sharedonly
+    config: str
     form: str = "cells"     # cells | shorthand
     siblings_order: str | None = None
     shorthand: dict | None = None
@@ -364,7 +403,7 @@ def build_host(rng: random.Random, hints: dict) -> Host:
             if rng.random() < 0.6:
                 _add_usage(rng, c)
 
-    # ---- extras --------------------------------------------------------------
+    # ---- extras ------------------------------------------------------------
     if rng.random() < 0.2:
         per_socket = rng.choice([1, 2, 4])
         for c in cells:
@@ -592,27 +631,22 @@ class Request:
 
 
 def _sample_mem(rng: random.Random, cap: int, page_kb: int | None) -> int:
-    """A guest-cell memory size (MiB) <= cap respecting page granularity."""
-    if page_kb == KIB_1G:
-        unit = 1024
-    else:
-        unit = wchoice(rng, [(256, 3), (512, 4), (1024, 4), (2, 1)])
-        if unit == 2 and page_kb is None and rng.random() < 0.5:
-            unit = 1   # odd MiB counts are fine with 4 KiB pages
-    hi = min(cap // unit, max(1, 16384 // unit))
+    """A guest-cell memory size (MiB) <= cap that the page size divides:
+    mostly multiples of 256/512/1024 MiB, sometimes an odd flavor size such
+    as 1000 MiB.  Returns 0 when nothing fits under cap."""
+    if page_kb != KIB_1G and rng.random() < 0.08:
+        odd = [m for m in (500, 750, 1000, 1500, 3000)
+               if m <= cap and (page_kb != KIB_2M or m % 2 == 0)]
+        if odd:
+            return rng.choice(odd)
+    unit = 1024 if page_kb == KIB_1G else \
+        wchoice(rng, [(256, 3), (512, 4), (1024, 4)])
+    hi = min(cap // unit, 16384 // unit)
     if hi < 1:
         return 0
-    k = rng.randint(1, hi)
     if rng.random() < 0.5:
-        k = rng.randint(1, max(1, min(hi, 8)))
-    m = k * unit
-    if unit in (1, 2):
-        # make it look like a real odd flavor size (e.g. 1000 MiB)
-        m = min(cap - cap % unit, rng.choice([500, 1000, 1500, 3000, 750])
-                if page_kb != KIB_2M else rng.choice([500, 1000, 1500, 3000]))
-        if m < unit:
-            return 0
-    return m
+        hi = min(hi, 8)
+    return unit * rng.randint(1, hi)
 
 
 class Gen:
@@ -690,8 +724,6 @@ class Gen:
             return r
         choice = wchoice(rng, [(None, 52), ("small", 7), ("large", 11),
                                ("any", 6), ("2M", 13), ("1G", 8), ("4K", 3)])
-        if kind == "shr" and choice is None:
-            choice = None   # shared guests get NUMA from numa_nodes instead
         if choice is not None:
             r.page_spec = {"small": "small", "large": "large", "any": "any",
                            "2M": None, "1G": None, "4K": None}[choice]
@@ -887,32 +919,28 @@ class Gen:
         def fcap(c):
             return float_capacity(c, cpu_ratio) if floating else 0
 
-        def mcap_page(c):
-            # 4 KiB explicit requests check *free* small pages
-            return mem_capacity(c, r.page_target, pinned, floating,
-                                ram_ratio) if r.page_target else \
-                mem_capacity(c, None, pinned, floating, ram_ratio)
+        def mcap(c):
+            # an explicit 4 KiB request checks *free* small pages, no request
+            # checks the small-page *total*
+            return mem_capacity(c, r.page_target, pinned, floating, ram_ratio)
+
+        min_mem = 1024 if r.page_target == KIB_1G else 256
 
         def usable(c, first):
             if pinned and pcap(c, first) < 1:
                 return False
-            if r.policy == "dedicated":
-                pass
-            elif r.policy == "mixed":
-                pass
-            elif fcap(c) < 1:
+            if r.policy not in ("dedicated", "mixed") and fcap(c) < 1:
                 return False
-            return mcap_page(c) >= (1024 if r.page_target == KIB_1G else 256)
+            return mcap(c) >= min_mem
 
         # choose the host cells the guest cells should land on
         idxs = list(range(len(cells)))
         rng.shuffle(idxs)
         first = [i for i in idxs if usable(cells[i], True)]
         if not first:
-            if nofit_mode:
-                first = idxs[:1]
-            else:
+            if not nofit_mode:
                 return False
+            first = idxs[:1]
         h0 = first[0]
         rest = [i for i in idxs if i != h0 and usable(cells[i], False)]
         if len(rest) < k - 1:
@@ -925,74 +953,55 @@ class Gen:
         if len(chosen) < k:
             return False
 
+        # symmetric: Nova's automatic split (or an explicit equal layout);
+        # otherwise hw:numa_cpus.N / hw:numa_mem.N with per-cell sizes
         symmetric = k == 1 or rng.random() < 0.6
         r.manual = (not symmetric) or (rng.random() < 0.05)
         if r.manual:
             r.manual_src = "image" if rng.random() < 0.15 else "flavor"
             if r.nodes is None:
                 r.nodes = k
-                r.nodes_src = "flavor"
         if r.nodes is not None:
             r.nodes_src = "image" if rng.random() < 0.15 else "flavor"
 
-        # per guest cell: pinned count, floating count, memory
-        per = []
-        for gi, hi in enumerate(chosen):
-            c = cells[hi]
-            pc = max(0, pcap(c, gi == 0))
-            fc = max(0, fcap(c))
-            mc = mcap_page(c)
-            per.append((pc, fc, mc))
+        # capacity of each chosen host cell: (pinned, floating, memory)
+        caps = [(max(0, pcap(cells[hi], gi == 0)), max(0, fcap(cells[hi])),
+                 mcap(cells[hi])) for gi, hi in enumerate(chosen)]
         if symmetric:
-            pc = min(p[0] for p in per)
-            fc = min(p[1] for p in per)
-            mc = min(p[2] for p in per)
-            per = [(pc, fc, mc)] * k
+            caps = [tuple(min(c[j] for c in caps) for j in range(3))]
 
-        shape = []   # (n_pinned, n_floating, mem)
-        mem_sym = None
-        cnt_sym = None
-        for gi, (pc, fc, mc) in enumerate(per):
-            if symmetric and cnt_sym is not None:
-                np_, nf = cnt_sym
+        shape = []   # per guest cell: [n_pinned, n_floating, memory MiB]
+        for pc, fc, mc in caps:
+            np_ = nf = 0
+            if r.policy == "dedicated":
+                np_ = rng.randint(1, max(1, min(pc, 12)))
+                if rng.random() < 0.3:
+                    np_ = max(1, min(pc, 12))      # fill the cell
+            elif r.policy == "mixed":
+                tot = rng.randint(2, max(2, min(pc + fc, 12)))
+                np_ = rng.randint(1, max(1, min(pc, tot - 1)))
+                nf = max(0, min(fc, tot - np_))
             else:
-                np_ = nf = 0
-                if r.policy == "dedicated":
-                    np_ = rng.randint(1, max(1, min(pc, 12)))
-                    if rng.random() < 0.3:
-                        np_ = max(1, min(pc, 12))
-                elif r.policy == "mixed":
-                    tot = rng.randint(2, max(2, min(pc + fc, 12)))
-                    np_ = rng.randint(1, max(1, min(pc, tot - 1)))
-                    nf = max(0, min(fc, tot - np_))
-                else:
-                    nf = rng.randint(1, max(1, min(fc, 12)))
-                if symmetric:
-                    cnt_sym = (np_, nf)
-            if symmetric and mem_sym is not None:
-                m = mem_sym
-            else:
-                m = _sample_mem(rng, mc, r.page_target if r.page_target
-                                and r.page_target != 4 else None)
-                if m <= 0:
-                    m = 1024 if r.page_target == KIB_1G else 256
-                    if not nofit_mode:
-                        return False
-                mem_sym = m
+                nf = rng.randint(1, max(1, min(fc, 12)))
+            m = _sample_mem(rng, mc, r.page_target
+                            if r.page_target != 4 else None)
+            if m <= 0:
+                if not nofit_mode:
+                    return False
+                m = min_mem
             shape.append([np_, nf, m])
+        if symmetric:
+            shape = [list(shape[0]) for _ in range(k)]
         if r.policy == "mixed" and sum(s[1] for s in shape) == 0:
             # mixed needs at least one floating vCPU overall
-            if nofit_mode is None and max(p[1] for p in per) < 1:
+            if nofit_mode is None and max(c[1] for c in caps) < 1:
                 return False
-            shape[-1][1] = 1 if not symmetric else 1
-            if symmetric:
-                for s in shape:
-                    s[1] = 1
+            for s in (shape if symmetric else shape[-1:]):
+                s[1] = 1
 
         # ---- deliberate no-fit mutations ----------------------------------
         if nofit_mode == "cpu":
             allp = [pcap(c, False) for c in cells]
-            allf = [fcap(c) for c in cells]
             tgt = rng.randrange(k) if not symmetric else None
             for gi, s in enumerate(shape):
                 if tgt is not None and gi != tgt:
@@ -1029,8 +1038,6 @@ class Gen:
                     s[2] = s[2] + 1
         elif nofit_mode == "nodes":
             kk = len(cells) + 1
-            if kk > 16:
-                kk = len(cells) + 1
             shape = [list(shape[0]) for _ in range(kk)]
             r.nodes = kk
             r.manual = False
@@ -1132,8 +1139,6 @@ class Gen:
                 es["trait:HW_CPU_HYPERTHREADING"] = \
                     "forbidden" if r.thread == "isolate" else "required"
                 tags.append("trait")
-        elif r.kind in ("ded", "mix") and rng.random() < 0.1:
-            pass
 
         # emulator threads
         if r.emu:
@@ -1286,7 +1291,15 @@ class Gen:
         """A valid-looking request with one mutation that makes
         numa_get_constraints raise (or, for a few, a near miss)."""
         rng = self.rng
-        base_kind = wchoice(rng, [("ded", 50), ("mix", 20), ("shr", 30)])
+        # pick the mutation first (all equally likely), then a base request
+        # of a kind the mutation applies to
+        m = rng.choice(ERROR_MUTATIONS)
+        if m.startswith("mixed-"):
+            base_kind = "mix"
+        elif m.startswith("rt-") and m != "rt-shared":
+            base_kind = wchoice(rng, [("ded", 70), ("mix", 30)])
+        else:
+            base_kind = wchoice(rng, [("ded", 50), ("mix", 20), ("shr", 30)])
         out = self._normal_case(base_kind, False)
         if out is None:
             return None
@@ -1295,9 +1308,16 @@ class Gen:
         img = case.setdefault("image_properties", {})
         n = case["flavor"]["vcpus"]
         mem = case["flavor"]["memory_mb"]
-        pol = es.get("hw:cpu_policy") or img.get("hw_cpu_policy")
-        if "resources:PCPU" in es:
-            pol = "dedicated"
+        if m == "numa-cpus-both" and not any(
+                k.startswith("hw:numa_cpus") for k in es):
+            # needs a flavor layout to conflict with
+            for key in [k for k in img if k.startswith("hw_numa_")]:
+                del img[key]
+            es.setdefault("hw:numa_nodes", "1")
+            es["hw:numa_cpus.0"] = fmt_cpulist(range(n))
+            es["hw:numa_mem.0"] = str(mem)
+        if m == "locked-conflict" and "hw:mem_page_size" not in es:
+            es["hw:mem_page_size"] = rng.choice(["small", "large", "any"])
 
         def drop_policy():
             for key in ("hw:cpu_policy", "resources:PCPU",
@@ -1308,24 +1328,6 @@ class Gen:
             for key in ("hw_cpu_policy", "hw_cpu_thread_policy",
                         "hw_cpu_realtime_mask"):
                 img.pop(key, None)
-
-        muts = ["thr-shared", "emu-shared", "mask-nomixed", "rt-shared",
-                "bad-policy", "bad-thread", "bad-emu", "numa-nodes-bad",
-                "page-invalid", "page-forbidden", "asym-split",
-                "manual-incomplete", "manual-range", "manual-dup",
-                "manual-unassigned", "manual-memsum", "numa-both",
-                "img-policy-conflict", "thread-conflict", "locked-nopage",
-                "pcpu-policy", "vcpu-pcpu", "pcpu-count", "trait-thread"]
-        if pol in ("dedicated", "mixed") and n >= 1:
-            muts += ["rt-empty", "rt-all-noemu", "rt-range"]
-        if pol == "mixed":
-            muts += ["mixed-nomask", "mixed-bothmask", "mixed-allpinned",
-                     "mixed-range"]
-        if any(k.startswith("hw:numa_cpus") for k in es):
-            muts += ["numa-cpus-both"]
-        if "hw:mem_page_size" in es:
-            muts += ["locked-conflict"]
-        m = rng.choice(muts)
 
         if m == "thr-shared":
             drop_policy()
@@ -1536,8 +1538,9 @@ class Gen:
             es["hw:cpu_dedicated_mask"] = "0,%d" % (n + rng.randint(0, 3))
         if not img:
             del case["image_properties"]
-        tags = ["err", "err." + m.replace("-", "_")] + [t for t in tags if t not in
-                                      ("ded", "mix", "shr")] + [base_kind]
+        tags = (["err", "err." + m.replace("-", "_")]
+                + [t for t in tags if t not in ("ded", "mix", "shr")]
+                + [base_kind])
         return case, tags
 
     def _fix_masks(self, es, img, n):
