@@ -24,7 +24,7 @@ internal sealed record BootOracleCase(string Name, JsonElement Case, JsonElement
 
     public GenerationInput GenerationInput()
     {
-        var rules = SpecNovaRules.Instance;
+        var rules = NovaEngineRules.Instance;
         var requested = rules.Constraints(Flavor, Image).Topology;
         return new GenerationInput(
             Flavor, Image,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Smog.Libvirt.Generation;
 using Smog.Nova;
+using Smog.Nova.Cases;
 using Smog.Topology;
 
 namespace Smog.Libvirt.Expectations;
@@ -15,13 +16,20 @@ namespace Smog.Libvirt.Expectations;
 /// </summary>
 public static class NovaInputJson
 {
+    /// <summary>The case schema's flavor object, read as the Nova engine's case reader reads it.</summary>
     public static Parsed<Flavor> Flavor(JsonElement e, string source)
     {
-        if (e.ValueKind != JsonValueKind.Object) return Parsed<Flavor>.Fail(new ParseError(source, null, "a flavor object"));
-        if (!TryInt(e, "vcpus", out var vcpus) || vcpus < 1) return Parsed<Flavor>.Fail(new ParseError(source, null, "'vcpus' as a positive integer"));
-        if (!TryInt(e, "memory_mb", out var mem) || mem < 1) return Parsed<Flavor>.Fail(new ParseError(source, null, "'memory_mb' as a positive integer"));
-        var specs = e.TryGetProperty("extra_specs", out var s) ? Strings(s) : ImmutableSortedDictionary<string, string>.Empty;
-        return Parsed<Flavor>.Ok(new Flavor((int)vcpus, mem, specs) { Name = e.TryGetProperty("name", out var n) ? n.ToString() : null });
+        try
+        {
+            var flavor = e.Deserialize(NovaCaseJsonContext.Default.FlavorCase);
+            if (flavor is null || flavor.Vcpus < 1 || flavor.MemoryMb < 1)
+                return Parsed<Flavor>.Fail(new ParseError(source, null, "a flavor object with positive 'vcpus' and 'memory_mb'"));
+            return Parsed<Flavor>.Ok(flavor.ToFlavor());
+        }
+        catch (JsonException ex)
+        {
+            return Parsed<Flavor>.Fail(new ParseError(source, null, "a flavor object (vcpus, memory_mb, extra_specs)", ex.Message.Split('\n')[0]));
+        }
     }
 
     public static ImageProperties Image(JsonElement? e) =>
@@ -31,9 +39,16 @@ public static class NovaInputJson
     public static NovaComputeConfig Config(JsonElement? e)
     {
         if (e is not { ValueKind: JsonValueKind.Object } config) return NovaComputeConfig.Default;
+        // List options (cpu_models) may come as JSON arrays: oslo joins them with commas.
         string? Get(string group, string key) =>
             config.TryGetProperty(group, out var g) && g.ValueKind == JsonValueKind.Object && g.TryGetProperty(key, out var v)
-                && v.ValueKind != JsonValueKind.Null ? v.ToString() : null;
+                ? v.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.Array => string.Join(",", v.EnumerateArray().Select(x => x.ToString())),
+                    _ => v.ToString(),
+                }
+                : null;
         CpuSet? Set(string group, string key) => Get(group, key) is { } t && CpuSet.TryParse(t, out var set, out _) ? set : null;
         return new NovaComputeConfig
         {
@@ -101,18 +116,12 @@ public static class NovaInputJson
     private static CpuSet Ids(JsonElement e, string name) =>
         e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? CpuSet.Of(a.EnumerateArray().Select(x => x.GetInt32())) : CpuSet.Empty;
 
-    private static bool TryInt(JsonElement e, string name, out long value)
-    {
-        value = 0;
-        return e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out value);
-    }
-
     private static ImmutableSortedDictionary<string, string> Strings(JsonElement o) =>
         o.ValueKind != JsonValueKind.Object ? ImmutableSortedDictionary<string, string>.Empty
         : o.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).ToImmutableSortedDictionary(p => p.Name, p => p.Value.ValueKind switch
         {
-            JsonValueKind.True => "true",
-            JsonValueKind.False => "false",
+            JsonValueKind.True => "True", // as Python prints it, like the oracle and the case reader
+            JsonValueKind.False => "False",
             _ => p.Value.ToString(),
         }, StringComparer.Ordinal);
 }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Smog.Libvirt.Expectations;
+using Smog.Nova.Constraints;
 using Smog.Libvirt.Syntax;
 using Smog.Nova;
 using Smog.Topology;
@@ -29,13 +29,16 @@ public static class DomainGenerator
     {
         var (flavor, fitted) = (input.Flavor, input.Fitted);
         var online = input.Host.AllCpus.IsEmpty ? CpuSet.Of(input.Host.Cells.SelectMany(c => c.Cpus)) : input.Host.AllCpus;
-        var realtime = NovaSpecs.RealtimeVcpus(flavor, input.Image);
+        // The driver asks Nova's hardware module again for the realtime set and locked memory.
+        var resolved = NumaConstraints.Get(flavor, input.Image).Constraints;
+        var realtime = resolved?.RealtimeCpus ?? CpuSet.Empty;
+        var locked = resolved?.LockedMemory == true;
         var pins = fitted is null ? null : VcpuPins(fitted, input.Host, input.Config, online);
         return new Domain
         {
             Type = "kvm",
             Memory = new DomainMemory(Num(flavor.MemoryMiB * 1024)),
-            MemoryBacking = MemoryBacking(input, realtime),
+            MemoryBacking = MemoryBacking(input, realtime, locked),
             NumaTune = fitted is null ? null : NumaTune(fitted),
             Vcpu = new DomainVcpu(Num(flavor.Vcpus))
             {
@@ -96,10 +99,10 @@ public static class DomainGenerator
         MemNodes = [.. fitted.Cells.Select((c, i) => new DomainNumaTuneMemNode(i, "strict", Num(c.HostCell)))],
     };
 
-    private static DomainMemoryBacking? MemoryBacking(GenerationInput input, CpuSet realtime)
+    private static DomainMemoryBacking? MemoryBacking(GenerationInput input, CpuSet realtime, bool lockedMemory)
     {
         var pages = HugepageCells(input).Select(p => new DomainMemoryHugepage(Num(p.SizeKiB), "KiB", Num(p.GuestCell))).ToImmutableArray();
-        var locked = !realtime.IsEmpty || NovaSpecs.LockedMemory(input.Flavor, input.Image);
+        var locked = !realtime.IsEmpty || lockedMemory;
         if (pages.IsEmpty && !locked) return null;
         return new DomainMemoryBacking
         {

@@ -17,8 +17,7 @@ internal static class CpuTopologyRules
         if (t.Vcpus != vcpus)
             yield return new(RuleIds.TopologyProduct, Severity.Error, "sockets×dies×cores×threads is not the vCPU count",
                 $"{vcpus}", $"{t.Sockets}×{t.Dies}×{t.Cores}×{t.Threads} = {t.Vcpus}", t.Evidence);
-        var max = c.CpuTopology.Maximum;
-        if (t.Sockets > max.Sockets || t.Cores > max.Cores || t.Threads > max.Threads)
+        if (c.CpuTopology.Maximum is { } max && (t.Sockets > max.Sockets || t.Cores > max.Cores || t.Threads > max.Threads))
             yield return new(RuleIds.TopologyLimits, Severity.Error, "the guest CPU topology exceeds the flavor/image maxima",
                 $"≤ {max.Sockets} sockets, {max.Cores} cores, {max.Threads} threads", $"{t.Sockets},{t.Cores},{t.Threads}", t.Evidence);
         if (c.CpuTopology.Chosen is { } chosen && (chosen.Sockets, chosen.Cores, chosen.Threads, 1) != (t.Sockets, t.Cores, t.Threads, t.Dies))

@@ -74,8 +74,7 @@ internal static class HugepageRules
 
     private static IEnumerable<Finding> Locked(VerificationContext c)
     {
-        var wants = !c.Realtime.IsEmpty || Expectations.NovaSpecs.LockedMemory(c.Input.Flavor, c.Input.Image);
-        if (wants && c.Domain.MemoryBacking is not { Locked: true })
+        if (c.LockedMemory && c.Domain.MemoryBacking is not { Locked: true })
             yield return new(RuleIds.MemoryLocked, Severity.Error, "guest memory is not locked (hw:locked_memory or realtime)",
                 "<locked/>", "absent", c.Domain.MemoryBacking?.Evidence ?? new Evidence("/domain/memoryBacking", ""));
     }

@@ -1,4 +1,5 @@
 using Smog.Libvirt.Facts;
+using Smog.Nova.Constraints;
 using Smog.Topology;
 
 namespace Smog.Libvirt.Verification;
@@ -14,7 +15,7 @@ internal static class PciLocalityRules
     public static IEnumerable<Finding> Check(VerificationContext c)
     {
         if (c.Requested is null) yield break; // without instance NUMA topology no affinity applies
-        var policy = Expectations.NovaSpecs.PciAffinityPolicy(c.Input.Flavor, c.Input.Image);
+        var policy = (PciNumaAffinity.Get(c.Input.Flavor, c.Input.Image).Policy ?? PciNumaAffinityPolicy.Legacy).ToString().ToLowerInvariant();
         var bound = CpuSet.Of(c.Domain.MemNodes.Values.SelectMany(m => m.Nodeset));
         foreach (var device in c.Domain.PciDevices)
         {

@@ -3,6 +3,7 @@ using Smog.Libvirt.Expectations;
 using Smog.Libvirt.Facts;
 using Smog.Libvirt.Generation;
 using Smog.Nova;
+using Smog.Nova.Constraints;
 using Smog.Topology;
 
 namespace Smog.Libvirt.Verification;
@@ -18,7 +19,7 @@ public sealed record VerificationInput
     /// <summary>Other guests' domains on the same host.</summary>
     public ImmutableArray<DomainFacts> Others { get; init; } = [];
     public ServerTopology? TopologyApi { get; init; }
-    public INovaRules Rules { get; init; } = SpecNovaRules.Instance;
+    public INovaRules Rules { get; init; } = NovaEngineRules.Instance;
 }
 
 /// <summary>Derived once per verification: the expectation and the views every rule shares.</summary>
@@ -30,8 +31,9 @@ internal sealed class VerificationContext
         var constraints = input.Rules.Constraints(input.Flavor, input.Image);
         Requested = constraints.Topology;
         ConstraintsError = constraints.Error;
+        Resolved = constraints.Constraints;
         CpuTopology = input.Rules.CpuTopology(input.Flavor, input.Image);
-        Realtime = NovaSpecs.RealtimeVcpus(input.Flavor, input.Image);
+        Realtime = Resolved?.RealtimeCpus ?? CpuSet.Empty;
         Online = input.Host.AllCpus.IsEmpty ? CpuSet.Of(input.Host.Cells.SelectMany(c => c.Cpus)) : input.Host.AllCpus;
         SharedCpus = input.Config.SharedCpus(Online);
         DedicatedCpus = input.Config.DedicatedCpus(Online);
@@ -42,6 +44,10 @@ internal sealed class VerificationContext
     public DomainFacts Domain => Input.Domain;
     public HostTopology Host => Input.Host;
     public RequestedTopology? Requested { get; }
+    /// <summary>Everything numa_get_constraints decided; null when Nova refuses the request.</summary>
+    public ResolvedConstraints? Resolved { get; }
+    /// <summary>hw:locked_memory, or realtime (which Nova always locks).</summary>
+    public bool LockedMemory => Resolved?.LockedMemory == true || !Realtime.IsEmpty;
     public NovaError? ConstraintsError { get; }
     public CpuTopologyOutcome CpuTopology { get; }
     public CpuSet Realtime { get; }

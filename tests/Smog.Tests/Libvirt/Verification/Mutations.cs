@@ -47,7 +47,7 @@ internal static class Mutations
     private static DomainFacts Facts(Domain d) => DomainFactsReader.From(d).Value;
 
     private static RequestedTopology? Requested(VerificationScenario s) =>
-        SpecNovaRules.Instance.Constraints(s.Template.Flavor, s.Template.Image).Topology;
+        NovaEngineRules.Instance.Constraints(s.Template.Flavor, s.Template.Image).Topology;
 
     private static CpuSet PinnedVcpus(VerificationScenario s) =>
         Requested(s)?.Cells.Aggregate(CpuSet.Empty, (acc, c) => acc | c.Pcpus) ?? CpuSet.Empty;
