@@ -105,6 +105,20 @@ public sealed class LibvirtVerbsTests : IDisposable
     }
 
     [Fact]
+    public void Verify_reads_the_host_from_virsh_capabilities()
+    {
+        // Given the lab's real Nova instance (2 MiB pages) and capabilities taken when the 2 MiB pool was empty
+        var domain = LibvirtFixtures.PathOf("domains", "virsh-dumpxml-nova-instance-pinned-hugepages.xml");
+        var flavor = Write("flavor.json", """{"vcpus": 1, "memory_mb": 256, "extra_specs": {"hw:numa_nodes": "1", "hw:cpu_policy": "dedicated", "hw:mem_page_size": "2MB"}}""");
+
+        var code = Run("verify", "--domain", domain, "--host", LibvirtFixtures.PathOf("caps", "virsh-capabilities-local.xml"), "--flavor", flavor, "--output", "json");
+
+        Assert.Equal(ExitCodes.CheckFailed, code);
+        var rules = JsonDocument.Parse(_out.ToString()).RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString());
+        Assert.Equal(["hugepages.available"], rules);
+    }
+
+    [Fact]
     public void Fake_numa_writes_the_new_document_and_keeps_the_input()
     {
         var input = Write("l1.xml", LibvirtFixtures.Read("domains", "virsh-dumpxml-running-kvm-hostpassthrough.xml"));

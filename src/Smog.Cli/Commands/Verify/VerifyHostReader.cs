@@ -1,30 +1,34 @@
 using System.Text.Json;
+using Smog.Cli.Commands.Discover;
 using Smog.Libvirt.Expectations;
 using Smog.Topology;
+using Smog.Topology.Merge;
 
 namespace Smog.Cli.Commands.Verify;
 
 /// <summary>
-/// Reads <c>--host</c>: the HostTopology JSON <c>smog discover --output json</c> prints, or the
-/// boot oracle's <c>host_numa_topology</c> cell list. The other formats <c>discover --from</c>
-/// reads (capabilities XML, hwloc XML, numactl) come through the discover parsers when they are
-/// on the same branch.
+/// Reads <c>--host</c>: anything <c>smog discover --from</c> reads (capabilities XML, hwloc XML,
+/// numactl, lstopo, discover JSON, a sysfs tree), or the boot oracle's <c>host_numa_topology</c>
+/// (a bare cell list, or an oracle output holding one).
 /// </summary>
 internal static class VerifyHostReader
 {
     public static HostTopology Read(string path)
     {
-        var text = VerifyInputs.ReadText(path);
-        var trimmed = text.TrimStart();
-        if (!trimmed.StartsWith('{') && !trimmed.StartsWith('['))
-            throw new InputException($"{path}: expected discover JSON (smog discover --output json) or a host_numa_topology list");
+        if (OracleHost(path) is { } oracle) return oracle;
+        var sources = TopologyFileReader.ReadAllAsync([path], CancellationToken.None).GetAwaiter().GetResult();
+        return TopologyMerger.Merge(sources).Topology;
+    }
+
+    private static HostTopology? OracleHost(string path)
+    {
+        if (Directory.Exists(path)) return null;
+        var text = VerifyInputs.ReadText(path).TrimStart();
+        if (!text.StartsWith('[') && !(text.StartsWith('{') && text.Contains("\"host_numa_topology\"", StringComparison.Ordinal))) return null;
         try
         {
             var root = JsonDocument.Parse(text).RootElement;
-            if (root.ValueKind == JsonValueKind.Array) return NovaInputJson.Host(root);
-            if (root.TryGetProperty("host_numa_topology", out var cells)) return NovaInputJson.Host(cells);
-            return JsonSerializer.Deserialize(text, TopologyJsonContext.Default.HostTopology)
-                ?? throw new InputException($"{path}: empty host topology");
+            return NovaInputJson.Host(root.ValueKind == JsonValueKind.Array ? root : root.GetProperty("host_numa_topology"));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
