@@ -1,19 +1,9 @@
 namespace Smog.Tests.Libvirt;
 
-/// <summary>Finds files under tests/fixtures by walking up from the test binary.</summary>
+/// <summary>Fixture files for the libvirt tests, under <see cref="Fixtures.Root"/>.</summary>
 internal static class LibvirtFixtures
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "fixtures");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("tests/fixtures not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string PathOf(params string[] parts) => Path.Combine([Root.Value, .. parts]);
+    public static string PathOf(params string[] parts) => Path.Combine([Fixtures.Root, .. parts]);
 
     public static string Read(params string[] parts) => File.ReadAllText(PathOf(parts));
 

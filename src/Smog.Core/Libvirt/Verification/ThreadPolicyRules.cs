@@ -37,7 +37,7 @@ internal static class ThreadPolicyRules
             if (partial.Count > allowed)
                 yield return new(RuleIds.ThreadRequire, Severity.Error,
                     $"guest cell {cell.Id}: pinned vCPUs leave sibling threads unfilled on {partial.Count} cores (require fills sibling pairs)",
-                    $"at most {allowed} partly used core", string.Join(" ", partial.Select(p => p.ToString())), cell.Evidence);
+                    allowed == 0 ? "no partly used core" : "at most 1 partly used core", string.Join(" ", partial.Select(p => p.ToString())), cell.Evidence);
         }
     }
 
@@ -90,7 +90,7 @@ internal static class ThreadPolicyRules
             if (partial.Count > allowed)
                 yield return new(RuleIds.ThreadPrefer, Severity.Warning,
                     $"guest cell {cell.Id}: {wholeFreeCores} whole cores were free, yet pinned vCPUs are spread over {partial.Count} partly used cores",
-                    $"at most {allowed} partly used core", string.Join(" ", partial.Select(p => p.ToString())), cell.Evidence);
+                    allowed == 0 ? "no partly used core" : "at most 1 partly used core", string.Join(" ", partial.Select(p => p.ToString())), cell.Evidence);
         }
     }
 
