@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Smog.Nova.Constraints;
+using Smog.Nova.CpuTopology;
 using Smog.Libvirt.Syntax;
 using Smog.Nova;
 using Smog.Topology;
@@ -25,6 +26,19 @@ public sealed record GenerationInput(
 /// </summary>
 public static class DomainGenerator
 {
+    /// <summary>
+    /// Generates with the guest CPU topology Nova's <c>get_best_cpu_topology</c> chooses; when Nova
+    /// would fail the build instead (<c>ImageVCPULimitsRangeImpossible</c> …) the refusal comes back.
+    /// </summary>
+    public static (Domain? Domain, NovaError? Error) Generate(
+        Flavor flavor, ImageProperties image, FittedTopology? fitted, HostTopology host, NovaComputeConfig config)
+    {
+        var topology = CpuTopologyChooser.Best(flavor, image);
+        return topology.Topology is { } t
+            ? (Generate(new GenerationInput(flavor, image, fitted, host, config, t)), null)
+            : (null, topology.Error);
+    }
+
     public static Domain Generate(GenerationInput input)
     {
         var (flavor, fitted) = (input.Flavor, input.Fitted);

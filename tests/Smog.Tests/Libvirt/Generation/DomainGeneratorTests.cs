@@ -73,4 +73,17 @@ public class DomainGeneratorTests
         Assert.DoesNotContain("cputune", xml);
         Assert.DoesNotContain("numatune", xml);
     }
+
+    [Fact]
+    public void The_topology_comes_from_nova_or_the_refusal_does()
+    {
+        var (domain, error) = DomainGenerator.Generate(Dedicated2, ImageProperties.None, OnCell1, TwoCells, NovaComputeConfig.Default);
+        Assert.Null(error);
+        Assert.Equal("2", domain!.Cpu!.Topology!.Sockets);
+
+        var impossible = Dedicated2 with { ExtraSpecs = Dedicated2.ExtraSpecs.Add("hw:cpu_max_sockets", "1").Add("hw:cpu_max_cores", "1").Add("hw:cpu_max_threads", "1") };
+        var (none, refusal) = DomainGenerator.Generate(impossible, ImageProperties.None, OnCell1, TwoCells, NovaComputeConfig.Default);
+        Assert.Null(none);
+        Assert.Equal("ImageVCPULimitsRangeImpossible", refusal!.ExceptionClass);
+    }
 }
