@@ -28,10 +28,11 @@ public sealed class ApiConnection(
     public string Service { get; } = service;
     public Uri BaseUri { get; } = baseUri;
     public IReadOnlyDictionary<string, string> Headers { get; } = headers ?? new Dictionary<string, string>();
+    internal HttpClient Http { get; } = http;
 
     /// <summary>The same endpoint with other extra headers (e.g. another microversion).</summary>
     public ApiConnection WithHeaders(IReadOnlyDictionary<string, string> newHeaders) =>
-        new(Service, BaseUri, http, tokens, newHeaders, log);
+        new(Service, BaseUri, Http, tokens, newHeaders, log);
 
     public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken ct)
     {
@@ -70,7 +71,7 @@ public sealed class ApiConnection(
             var token = authenticated && tokens is not null ? await tokens.GetTokenAsync(ct).ConfigureAwait(false) : null;
             using var request = Build(method, path, content, token);
             var clock = Stopwatch.StartNew();
-            var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
             var requestId = ErrorMapper.RequestId(response);
             log.LogDebug("{Service} {Method} {Path} → {Status} in {Ms} ms (request {RequestId})",
                 Service, method, path, (int)response.StatusCode, clock.ElapsedMilliseconds, requestId);
@@ -91,7 +92,9 @@ public sealed class ApiConnection(
         }
     }
 
-    public Uri Resolve(string path) => new(BaseUri.AbsoluteUri.TrimEnd('/') + (path.StartsWith('/') ? path : "/" + path));
+    /// <summary>Base URL + path; "" is the base URL itself (Nova's /v2.1 and /v2.1/ are different routes).</summary>
+    public Uri Resolve(string path) =>
+        new(BaseUri.AbsoluteUri.TrimEnd('/') + (path.Length == 0 || path.StartsWith('/') ? path : "/" + path));
 
     private HttpRequestMessage Build(HttpMethod method, string path, Func<HttpContent>? content, Secret? token)
     {

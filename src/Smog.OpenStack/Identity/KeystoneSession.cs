@@ -40,6 +40,7 @@ public sealed class KeystoneSession : ITokenSource, IDisposable
     private readonly ILogger log;
     private readonly SemaphoreSlim gate = new(1, 1);
     private KeystoneToken? current;
+    private readonly List<Secret> issued = [];
 
     public KeystoneSession(CloudConfig config, HttpClient http, TimeProvider time, ILogger? logger = null)
     {
@@ -50,6 +51,15 @@ public sealed class KeystoneSession : ITokenSource, IDisposable
     }
 
     public CloudConfig Config => config;
+
+    /// <summary>Every token this session obtained, so recorders can scrub them.</summary>
+    public IReadOnlyList<Secret> IssuedTokens
+    {
+        get
+        {
+            lock (issued) return [.. issued];
+        }
+    }
 
     /// <summary>Number of successful token requests (for tests and diagnostics).</summary>
     public int Authentications { get; private set; }
@@ -131,6 +141,7 @@ public sealed class KeystoneSession : ITokenSource, IDisposable
             throw new OpenStackClientException($"keystone POST {url.AbsolutePath}: token body not understood: {e.Message}", e);
         }
         Authentications++;
+        lock (issued) issued.Add(new Secret(subject));
         log.LogDebug("authenticated to {Cloud} as {User} on project {Project}, token expires {Expires:O}",
             config.Name, token.User.Name ?? token.User.Id, token.Project?.Name ?? token.Project?.Id ?? "(unscoped)", token.ExpiresAt);
         return new KeystoneToken(

@@ -1,0 +1,89 @@
+using System.Text.Json.Serialization;
+using Smog.OpenStack.Http;
+using static Smog.OpenStack.Network.NetworkJsonContext;
+
+namespace Smog.OpenStack.Network;
+
+public sealed record NeutronNetwork
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("status")] public string? Status { get; init; }
+    [JsonPropertyName("shared")] public bool? Shared { get; init; }
+    [JsonPropertyName("admin_state_up")] public bool? AdminStateUp { get; init; }
+    [JsonPropertyName("project_id")] public string? ProjectId { get; init; }
+    [JsonPropertyName("subnets")] public List<string>? Subnets { get; init; }
+    [JsonPropertyName("provider:network_type")] public string? NetworkType { get; init; }
+    [JsonPropertyName("provider:physical_network")] public string? PhysicalNetwork { get; init; }
+}
+
+public sealed record FixedIp(
+    [property: JsonPropertyName("subnet_id")] string? SubnetId,
+    [property: JsonPropertyName("ip_address")] string? IpAddress);
+
+public sealed record NeutronPort
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("network_id")] public required string NetworkId { get; init; }
+    [JsonPropertyName("status")] public string? Status { get; init; }
+    [JsonPropertyName("mac_address")] public string? MacAddress { get; init; }
+    [JsonPropertyName("fixed_ips")] public List<FixedIp>? FixedIps { get; init; }
+    [JsonPropertyName("device_id")] public string? DeviceId { get; init; }
+    [JsonPropertyName("device_owner")] public string? DeviceOwner { get; init; }
+    /// <summary>normal, direct (SR-IOV VF), direct-physical, macvtap, vdpa, ...</summary>
+    [JsonPropertyName("binding:vnic_type")] public string? VnicType { get; init; }
+    [JsonPropertyName("binding:host_id")] public string? BindingHost { get; init; }
+    [JsonPropertyName("binding:vif_type")] public string? VifType { get; init; }
+}
+
+public sealed record NetworkCreate([property: JsonPropertyName("name")] string Name);
+
+public sealed record PortCreate
+{
+    [JsonPropertyName("network_id")] public required string NetworkId { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("binding:vnic_type")] public string? VnicType { get; init; }
+    [JsonPropertyName("fixed_ips")] public List<FixedIp>? FixedIps { get; init; }
+}
+
+public sealed record NetworkEnvelope<T>([property: JsonPropertyName("network")] T Network);
+public sealed record NetworksEnvelope([property: JsonPropertyName("networks")] List<NeutronNetwork> Networks);
+public sealed record PortEnvelope<T>([property: JsonPropertyName("port")] T Port);
+public sealed record PortsEnvelope([property: JsonPropertyName("ports")] List<NeutronPort> Ports);
+
+[JsonSerializable(typeof(NetworkEnvelope<NeutronNetwork>))]
+[JsonSerializable(typeof(NetworkEnvelope<NetworkCreate>))]
+[JsonSerializable(typeof(NetworksEnvelope))]
+[JsonSerializable(typeof(PortEnvelope<NeutronPort>))]
+[JsonSerializable(typeof(PortEnvelope<PortCreate>))]
+[JsonSerializable(typeof(PortsEnvelope))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+public sealed partial class NetworkJsonContext : JsonSerializerContext;
+
+/// <summary>Neutron v2.0 networks and ports (SR-IOV ports are binding:vnic_type=direct).</summary>
+public sealed class NetworkClient(ApiConnection neutron)
+{
+    public async Task<IReadOnlyList<NeutronNetwork>> ListNetworksAsync(string? name, CancellationToken ct) =>
+        (await neutron.GetAsync("/networks" + (name is null ? "" : "?name=" + Uri.EscapeDataString(name)), Default.NetworksEnvelope, ct).ConfigureAwait(false)).Networks;
+
+    public async Task<NeutronNetwork> CreateNetworkAsync(string name, CancellationToken ct) =>
+        (await neutron.SendJsonAsync(HttpMethod.Post, "/networks", new NetworkEnvelope<NetworkCreate>(new(name)),
+            Default.NetworkEnvelopeNetworkCreate, Default.NetworkEnvelopeNeutronNetwork, ct).ConfigureAwait(false)).Network;
+
+    public Task DeleteNetworkAsync(string id, CancellationToken ct) => neutron.DeleteAsync($"/networks/{id}", ct);
+
+    /// <summary>POST /ports → 201, status DOWN until bound.</summary>
+    public async Task<NeutronPort> CreatePortAsync(PortCreate port, CancellationToken ct) =>
+        (await neutron.SendJsonAsync(HttpMethod.Post, "/ports", new PortEnvelope<PortCreate>(port),
+            Default.PortEnvelopePortCreate, Default.PortEnvelopeNeutronPort, ct).ConfigureAwait(false)).Port;
+
+    public async Task<NeutronPort> ShowPortAsync(string id, CancellationToken ct) =>
+        (await neutron.GetAsync($"/ports/{id}", Default.PortEnvelopeNeutronPort, ct).ConfigureAwait(false)).Port;
+
+    public async Task<IReadOnlyList<NeutronPort>> ListPortsAsync(string? networkId, CancellationToken ct) =>
+        (await neutron.GetAsync("/ports" + (networkId is null ? "" : "?network_id=" + Uri.EscapeDataString(networkId)), Default.PortsEnvelope, ct).ConfigureAwait(false)).Ports;
+
+    /// <summary>Nova does not delete ports it did not create: delete after the server is gone.</summary>
+    public Task DeletePortAsync(string id, CancellationToken ct) => neutron.DeleteAsync($"/ports/{id}", ct);
+}

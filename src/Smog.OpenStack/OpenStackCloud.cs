@@ -1,0 +1,123 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Smog.OpenStack.Compute;
+using Smog.OpenStack.Config;
+using Smog.OpenStack.Http;
+using Smog.OpenStack.Identity;
+using Smog.OpenStack.Image;
+using Smog.OpenStack.Network;
+using Smog.OpenStack.Placement;
+
+namespace Smog.OpenStack;
+
+/// <summary>How to build the HTTP stack; everything has a production default.</summary>
+public sealed record OpenStackClientOptions
+{
+    /// <summary>The innermost handler; tests pass a fake. Default: a SocketsHttpHandler with the cloud's TLS settings.</summary>
+    public HttpMessageHandler? PrimaryHandler { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+    /// <summary>When set, every exchange is appended, sanitised, to this JSON Lines file.</summary>
+    public string? RecordExchangesTo { get; init; }
+}
+
+/// <summary>
+/// One cloud: the Keystone session plus lazily connected service clients, each negotiated
+/// once. Handler chain: retries → (recorder) → wire, so each wire attempt is recorded.
+/// </summary>
+public sealed class OpenStackCloud : IDisposable
+{
+    private readonly HttpClient http;
+    private readonly OpenStackClientOptions options;
+    private readonly ILogger log;
+    private NovaClient? nova;
+    private PlacementClient? placement;
+    private ImagesClient? images;
+    private NetworkClient? network;
+
+    public OpenStackCloud(CloudConfig config, OpenStackClientOptions? options = null)
+    {
+        this.options = options ?? new OpenStackClientOptions();
+        log = this.options.Loggers.CreateLogger("Smog.OpenStack");
+        HttpMessageHandler inner = this.options.PrimaryHandler ?? WireHandler(config.Tls);
+        if (this.options.RecordExchangesTo is { } file)
+        {
+            inner = new ExchangeRecorder(file, () => KnownSecrets(config)) { InnerHandler = inner };
+        }
+        var retries = new ResilienceHandler(this.options.Retry, this.options.Time, log) { InnerHandler = inner };
+        // Per-attempt timeouts live in the retry handler; the client itself waits for the whole retry sequence.
+        http = new HttpClient(retries) { Timeout = Timeout.InfiniteTimeSpan };
+        Config = config;
+        Session = new KeystoneSession(config, http, this.options.Time, log);
+    }
+
+    public CloudConfig Config { get; }
+    public KeystoneSession Session { get; }
+    public TimeProvider Time => options.Time;
+
+    public async Task<NovaClient> ComputeAsync(CancellationToken ct) =>
+        nova ??= await NovaClient.ConnectAsync(await ConnectionAsync("compute", "nova", null, ct).ConfigureAwait(false),
+            NovaClient.Requested(Config.For("compute").ApiVersion), log, ct).ConfigureAwait(false);
+
+    public async Task<PlacementClient> PlacementAsync(CancellationToken ct) =>
+        placement ??= await PlacementClient.ConnectAsync(await ConnectionAsync("placement", "placement", null, ct).ConfigureAwait(false),
+            Microversion.TryParse(Config.For("placement").ApiVersion, out var v) && v.Minor > 0 ? v : null, log, ct).ConfigureAwait(false);
+
+    public async Task<ImagesClient> ImagesAsync(CancellationToken ct) =>
+        images ??= new ImagesClient(await ConnectionAsync("image", "glance", "v2", ct).ConfigureAwait(false), options.Time, log);
+
+    public async Task<NetworkClient> NetworkAsync(CancellationToken ct) =>
+        network ??= new NetworkClient(await ConnectionAsync("network", "neutron", "v2.0", ct).ConfigureAwait(false));
+
+    public ServerWaiter ServerWaiter(NovaClient compute) => new(compute.Servers, options.Time, log);
+
+    /// <summary>Glance and Neutron catalog URLs are usually version-less: append the version unless present.</summary>
+    private async Task<ApiConnection> ConnectionAsync(string serviceType, string name, string? versionSuffix, CancellationToken ct)
+    {
+        var endpoint = await Session.EndpointAsync(serviceType, ct).ConfigureAwait(false);
+        if (versionSuffix is not null && !endpoint.AbsolutePath.TrimEnd('/').EndsWith("/" + versionSuffix, StringComparison.Ordinal))
+        {
+            endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + versionSuffix);
+        }
+        return new ApiConnection(name, endpoint, http, Session, null, log);
+    }
+
+    private IEnumerable<string> KnownSecrets(CloudConfig config) =>
+        config.Auth.Secrets().Concat(Session.IssuedTokens).Select(s => s.Reveal());
+
+    private static SocketsHttpHandler WireHandler(TlsSettings tls)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (!tls.Verify)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        }
+        else if (tls.CaCertFile is { } caFile)
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(caFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, chain, errors) =>
+            {
+                if (errors == SslPolicyErrors.None) return true;
+                if (cert is null || chain is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0) return false;
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                return chain.Build(new X509Certificate2(cert));
+            };
+        }
+        if (tls.CertFile is { } certFile)
+        {
+            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(certFile, tls.KeyFile)];
+        }
+        return handler;
+    }
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        http.Dispose();
+    }
+}
