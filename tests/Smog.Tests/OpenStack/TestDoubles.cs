@@ -54,8 +54,23 @@ internal sealed class FakeOpenStack(TimeProvider? time = null) : HttpMessageHand
         return this;
     }
 
+    /// <summary>Canned responses; each is copied per use, so a repeated answer is never a disposed object.</summary>
     public FakeOpenStack On(HttpMethod method, string pathAndQuery, params HttpResponseMessage[] answers) =>
-        On(method, pathAndQuery, [.. answers.Select(a => (Func<SeenRequest, HttpResponseMessage>)(_ => a))]);
+        On(method, pathAndQuery, [.. answers.Select(Replayable)]);
+
+    private static Func<SeenRequest, HttpResponseMessage> Replayable(HttpResponseMessage template)
+    {
+        var body = template.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+        var contentType = template.Content.Headers.ContentType;
+        var headers = template.Headers.Select(h => (h.Key, h.Value.ToList())).ToList();
+        return _ =>
+        {
+            var copy = new HttpResponseMessage(template.StatusCode) { Content = new ByteArrayContent(body) };
+            copy.Content.Headers.ContentType = contentType;
+            foreach (var (name, values) in headers) copy.Headers.TryAddWithoutValidation(name, values);
+            return copy;
+        };
+    }
 
     public IEnumerable<SeenRequest> To(string path) => Seen.Where(s => s.Path == path);
 
