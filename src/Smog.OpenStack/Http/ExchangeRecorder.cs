@@ -34,7 +34,7 @@ public sealed class ExchangeRecorder(string file, Func<IEnumerable<string>> know
             ["request_body"] = requestBody,
             ["response_body"] = responseBody,
         };
-        var line = ExchangeSanitizer.Sanitize(entry, knownSecrets()).ToJsonString();
+        var line = ExchangeSanitizer.Sanitize(entry, knownSecrets()).ToJsonString(ExchangeSanitizer.Output);
         lock (gate)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
@@ -70,6 +70,9 @@ public static class ExchangeSanitizer
 {
     public const string Redacted = "<redacted>";
 
+    /// <summary>Output options: readable text (no \u003C for &lt;), one line per exchange.</summary>
+    public static readonly JsonSerializerOptions Output = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly HashSet<string> SecretKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "password", "secret", "adminPass", "admin_pass", "token", "application_credential_secret",
@@ -80,10 +83,10 @@ public static class ExchangeSanitizer
     {
         var copy = node.DeepClone();
         Walk(copy, parentKey: null);
-        var text = copy.ToJsonString();
+        var text = copy.ToJsonString(Output);
         foreach (var secret in knownSecrets.Where(s => s.Length >= 4).Distinct().OrderByDescending(s => s.Length))
         {
-            text = text.Replace(JsonEncodedText.Encode(secret).ToString(), Redacted, StringComparison.Ordinal);
+            text = text.Replace(JsonEncodedText.Encode(secret, Output.Encoder).ToString(), Redacted, StringComparison.Ordinal);
         }
         return JsonNode.Parse(text)!;
     }

@@ -28,7 +28,7 @@ public sealed record GlanceImage
     [JsonPropertyName("protected")] public bool? Protected { get; init; }
     [JsonPropertyName("checksum")] public string? Checksum { get; init; }
     /// <summary>Everything else: image properties such as hw_numa_nodes (strings), schema links, hashes.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
 
     public string? Property(string key) => Other?.GetValueOrDefault(key) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 }
