@@ -12,8 +12,10 @@ namespace Smog.OpenStack.Http;
 /// </summary>
 public sealed class ExchangeRecorder(string file, Func<IEnumerable<string>> knownSecrets) : DelegatingHandler
 {
-    private readonly Lock gate = new();
-    private int sequence;
+    // Per file, across recorders: a test's admin and member connections share one file.
+    private static readonly Dictionary<string, int> Sequences = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
+    private readonly string path = Path.GetFullPath(file);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -24,7 +26,6 @@ public sealed class ExchangeRecorder(string file, Func<IEnumerable<string>> know
 
         var entry = new JsonObject
         {
-            ["seq"] = Interlocked.Increment(ref sequence),
             ["service"] = request.Options.TryGetValue(OpenStackRequestOptions.Service, out var service) ? service : null,
             ["method"] = request.Method.Method,
             ["path"] = request.RequestUri?.PathAndQuery,
@@ -34,11 +35,18 @@ public sealed class ExchangeRecorder(string file, Func<IEnumerable<string>> know
             ["request_body"] = requestBody,
             ["response_body"] = responseBody,
         };
-        var line = ExchangeSanitizer.Sanitize(entry, knownSecrets()).ToJsonString(ExchangeSanitizer.Output);
-        lock (gate)
+        lock (Gate)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-            File.AppendAllText(file, line + "\n");
+            Sequences[path] = Sequences.GetValueOrDefault(path) + 1;
+            var numbered = new JsonObject { ["seq"] = Sequences[path] };
+            foreach (var (key, value) in entry.ToList())
+            {
+                entry.Remove(key);
+                numbered[key] = value;
+            }
+            var line = ExchangeSanitizer.Sanitize(numbered, knownSecrets()).ToJsonString(ExchangeSanitizer.Output);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.AppendAllText(path, line + "\n");
         }
         return response;
     }

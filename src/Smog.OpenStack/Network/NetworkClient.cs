@@ -37,7 +37,13 @@ public sealed record NeutronPort
     [JsonPropertyName("binding:vif_type")] public string? VifType { get; init; }
 }
 
-public sealed record NetworkCreate([property: JsonPropertyName("name")] string Name);
+public sealed record NetworkCreate([property: JsonPropertyName("name")] string Name)
+{
+    /// <summary>Admin only: flat, vlan, vxlan, ...</summary>
+    [JsonPropertyName("provider:network_type")] public string? NetworkType { get; init; }
+    /// <summary>Admin only: the physical network a flat or VLAN network (and SR-IOV VFs) sits on.</summary>
+    [JsonPropertyName("provider:physical_network")] public string? PhysicalNetwork { get; init; }
+}
 
 public sealed record PortCreate
 {
@@ -67,8 +73,9 @@ public sealed class NetworkClient(ApiConnection neutron)
     public async Task<IReadOnlyList<NeutronNetwork>> ListNetworksAsync(string? name, CancellationToken ct) =>
         (await neutron.GetAsync("/networks" + (name is null ? "" : "?name=" + Uri.EscapeDataString(name)), Default.NetworksEnvelope, ct).ConfigureAwait(false)).Networks;
 
-    public async Task<NeutronNetwork> CreateNetworkAsync(string name, CancellationToken ct) =>
-        (await neutron.SendJsonAsync(HttpMethod.Post, "/networks", new NetworkEnvelope<NetworkCreate>(new(name)),
+    /// <summary>POST /networks → 201. Clouds without tenant network types need the provider fields (admin).</summary>
+    public async Task<NeutronNetwork> CreateNetworkAsync(NetworkCreate network, CancellationToken ct) =>
+        (await neutron.SendJsonAsync(HttpMethod.Post, "/networks", new NetworkEnvelope<NetworkCreate>(network),
             Default.NetworkEnvelopeNetworkCreate, Default.NetworkEnvelopeNeutronNetwork, ct).ConfigureAwait(false)).Network;
 
     public Task DeleteNetworkAsync(string id, CancellationToken ct) => neutron.DeleteAsync($"/networks/{id}", ct);

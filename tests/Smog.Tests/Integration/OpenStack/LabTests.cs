@@ -250,16 +250,18 @@ public class LabTests
     public async Task A_direct_vnic_port_is_created_and_deleted()
     {
         var run = Lab.NewRunId();
-        using var member = Lab.Connect(Lab.Member, "neutron_port");
-        var neutron = await member.NetworkAsync(Ct);
+        using var admin = Lab.Connect(Lab.Admin, "neutron_port");
+        var neutron = await admin.NetworkAsync(Ct);
         await using var cleanup = new Cleanup();
 
-        var network = await neutron.CreateNetworkAsync(run + "-net", Ct);
+        // The lab's ML2 has no tenant network types: an admin flat network on its own physnet.
+        var network = await neutron.CreateNetworkAsync(new NetworkCreate(run + "-net") { NetworkType = "flat", PhysicalNetwork = run }, Ct);
         cleanup.Add("network", () => neutron.DeleteNetworkAsync(network.Id, CancellationToken.None));
         var port = await neutron.CreatePortAsync(new PortCreate { NetworkId = network.Id, Name = run + "-vf", VnicType = "direct" }, Ct);
         cleanup.Add("port", () => neutron.DeletePortAsync(port.Id, CancellationToken.None));
 
         Assert.Equal("direct", port.VnicType);
+        Assert.Equal("flat", network.NetworkType);
         Assert.Equal("direct", (await neutron.ShowPortAsync(port.Id, Ct)).VnicType);
         Assert.Contains(await neutron.ListNetworksAsync(run + "-net", Ct), n => n.Id == network.Id);
         await neutron.DeletePortAsync(port.Id, Ct);
