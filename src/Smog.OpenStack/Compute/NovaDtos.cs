@@ -127,7 +127,30 @@ public sealed record NovaServer
     [JsonPropertyName("OS-EXT-SRV-ATTR:instance_name")] public string? InstanceName { get; init; }
     [JsonPropertyName("OS-EXT-SRV-ATTR:hostname")] public string? Hostname { get; init; }
     [JsonPropertyName("host_status")] public string? HostStatus { get; init; }
+    // 2.3 admin extras, and the rest of a Zed server body: modelled so recordings prove no drift.
+    [JsonPropertyName("OS-EXT-SRV-ATTR:reservation_id")] public string? ReservationId { get; init; }
+    [JsonPropertyName("OS-EXT-SRV-ATTR:launch_index")] public int? LaunchIndex { get; init; }
+    [JsonPropertyName("OS-EXT-SRV-ATTR:kernel_id")] public string? KernelId { get; init; }
+    [JsonPropertyName("OS-EXT-SRV-ATTR:ramdisk_id")] public string? RamdiskId { get; init; }
+    [JsonPropertyName("OS-EXT-SRV-ATTR:root_device_name")] public string? RootDeviceName { get; init; }
+    [JsonPropertyName("OS-EXT-SRV-ATTR:user_data")] public string? UserData { get; init; }
+    [JsonPropertyName("OS-DCF:diskConfig")] public string? DiskConfig { get; init; }
+    [JsonPropertyName("accessIPv4")] public string? AccessIPv4 { get; init; }
+    [JsonPropertyName("accessIPv6")] public string? AccessIPv6 { get; init; }
+    [JsonPropertyName("progress")] public int? Progress { get; init; }
+    [JsonPropertyName("config_drive")] public string? ConfigDrive { get; init; }
+    [JsonPropertyName("key_name")] public string? KeyName { get; init; }
+    [JsonPropertyName("locked_reason")] public string? LockedReason { get; init; }
+    /// <summary>2.71: the server groups (at most one) the server belongs to.</summary>
+    [JsonPropertyName("server_groups")] public List<string>? ServerGroups { get; init; }
+    [JsonPropertyName("trusted_image_certificates")] public List<string>? TrustedImageCertificates { get; init; }
+    [JsonPropertyName("os-extended-volumes:volumes_attached")] public List<AttachedVolume>? VolumesAttached { get; init; }
+    [JsonPropertyName("links")] public List<Link>? Links { get; init; }
 }
+
+public sealed record AttachedVolume(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("delete_on_termination")] bool? DeleteOnTermination);
 
 /// <summary>The flavor embedded in a server (2.47+): no id, the original name and a copy of the extra specs.</summary>
 public sealed record NovaServerFlavor

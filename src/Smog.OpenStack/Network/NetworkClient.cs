@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Smog.OpenStack.Http;
 using static Smog.OpenStack.Network.NetworkJsonContext;
@@ -15,6 +16,16 @@ public sealed record NeutronNetwork
     [JsonPropertyName("subnets")] public List<string>? Subnets { get; init; }
     [JsonPropertyName("provider:network_type")] public string? NetworkType { get; init; }
     [JsonPropertyName("provider:physical_network")] public string? PhysicalNetwork { get; init; }
+    [JsonPropertyName("provider:segmentation_id")] public int? SegmentationId { get; init; }
+    [JsonPropertyName("tenant_id")] public string? TenantId { get; init; }
+    [JsonPropertyName("mtu")] public int? Mtu { get; init; }
+    [JsonPropertyName("port_security_enabled")] public bool? PortSecurityEnabled { get; init; }
+    [JsonPropertyName("router:external")] public bool? External { get; init; }
+    [JsonPropertyName("description")] public string? Description { get; init; }
+    [JsonPropertyName("tags")] public List<string>? Tags { get; init; }
+    [JsonPropertyName("created_at")] public DateTimeOffset? CreatedAt { get; init; }
+    [JsonPropertyName("updated_at")] public DateTimeOffset? UpdatedAt { get; init; }
+    [JsonPropertyName("revision_number")] public int? RevisionNumber { get; init; }
 }
 
 public sealed record FixedIp(
@@ -35,6 +46,19 @@ public sealed record NeutronPort
     [JsonPropertyName("binding:vnic_type")] public string? VnicType { get; init; }
     [JsonPropertyName("binding:host_id")] public string? BindingHost { get; init; }
     [JsonPropertyName("binding:vif_type")] public string? VifType { get; init; }
+    /// <summary>Admin: e.g. the PCI slot and physical network of an SR-IOV VF.</summary>
+    [JsonPropertyName("binding:profile")] public Dictionary<string, JsonElement>? BindingProfile { get; init; }
+    [JsonPropertyName("binding:vif_details")] public Dictionary<string, JsonElement>? VifDetails { get; init; }
+    [JsonPropertyName("admin_state_up")] public bool? AdminStateUp { get; init; }
+    [JsonPropertyName("project_id")] public string? ProjectId { get; init; }
+    [JsonPropertyName("tenant_id")] public string? TenantId { get; init; }
+    [JsonPropertyName("security_groups")] public List<string>? SecurityGroups { get; init; }
+    [JsonPropertyName("port_security_enabled")] public bool? PortSecurityEnabled { get; init; }
+    [JsonPropertyName("description")] public string? Description { get; init; }
+    [JsonPropertyName("tags")] public List<string>? Tags { get; init; }
+    [JsonPropertyName("created_at")] public DateTimeOffset? CreatedAt { get; init; }
+    [JsonPropertyName("updated_at")] public DateTimeOffset? UpdatedAt { get; init; }
+    [JsonPropertyName("revision_number")] public int? RevisionNumber { get; init; }
 }
 
 public sealed record NetworkCreate([property: JsonPropertyName("name")] string Name)

@@ -40,7 +40,10 @@ public sealed record Usages(
 
 public sealed record ResourceAmounts([property: JsonPropertyName("resources")] Dictionary<string, long> Resources)
 {
+    /// <summary>The provider's generation (in GET /allocations/{consumer}).</summary>
     [JsonPropertyName("generation")] public long? Generation { get; init; }
+    /// <summary>The consumer's generation (in GET /resource_providers/{uuid}/allocations, 1.28+).</summary>
+    [JsonPropertyName("consumer_generation")] public long? ConsumerGeneration { get; init; }
 }
 
 /// <summary>GET /resource_providers/{uuid}/allocations: consumer → resources.</summary>
