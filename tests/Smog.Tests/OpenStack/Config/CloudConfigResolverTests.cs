@@ -69,6 +69,22 @@ public class CloudConfigResolverTests
         Assert.Equal(expected, cloud.SourceFile);
     }
 
+    [Theory]
+    [InlineData("secure.yaml in another directory", "/etc/openstack/secure.yaml", null)]
+    [InlineData("OS_CLIENT_SECURE_FILE", "/run/secrets/os.yaml", "/run/secrets/os.yaml")]
+    public void Secure_yaml_is_searched_on_its_own(string description, string securePath, string? variable)
+    {
+        _ = description;
+        var files = new Dictionary<string, string> { [$"{Cwd}/clouds.yaml"] = LabCloud, [securePath] = LabSecure };
+        var vars = variable is null ? Vars() : Vars(("OS_CLIENT_SECURE_FILE", variable));
+
+        var cloud = Resolve(files, vars, CloudSelection.Named("lab"));
+
+        Assert.Equal("file-password", cloud.Auth.Password!.Reveal());
+        Assert.Equal(securePath, cloud.Origins["auth.password"]);
+        Assert.Equal("operator", cloud.Auth.Username);
+    }
+
     [Fact]
     public void Files_are_not_merged_across_directories()
     {
