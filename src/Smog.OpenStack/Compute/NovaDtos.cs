@@ -41,19 +41,19 @@ public sealed record FlavorCreate
     [JsonPropertyName("description")] public string? Description { get; init; }
 }
 
-public sealed record FlavorEnvelope<T>([property: JsonPropertyName("flavor")] T Flavor);
-public sealed record FlavorsEnvelope([property: JsonPropertyName("flavors")] List<NovaFlavor> Flavors);
-public sealed record ExtraSpecsEnvelope([property: JsonPropertyName("extra_specs")] Dictionary<string, string> ExtraSpecs);
+internal sealed record FlavorEnvelope<T>([property: JsonPropertyName("flavor")] T Flavor);
+internal sealed record FlavorsEnvelope([property: JsonPropertyName("flavors")] List<NovaFlavor> Flavors);
+internal sealed record ExtraSpecsEnvelope([property: JsonPropertyName("extra_specs")] Dictionary<string, string> ExtraSpecs);
 
 public sealed record FlavorAccess(
     [property: JsonPropertyName("flavor_id")] string FlavorId,
     [property: JsonPropertyName("tenant_id")] string TenantId);
 
-public sealed record FlavorAccessEnvelope([property: JsonPropertyName("flavor_access")] List<FlavorAccess> FlavorAccess);
+internal sealed record FlavorAccessEnvelope([property: JsonPropertyName("flavor_access")] List<FlavorAccess> FlavorAccess);
 
-public sealed record TenantRef([property: JsonPropertyName("tenant")] string Tenant);
+internal sealed record TenantRef([property: JsonPropertyName("tenant")] string Tenant);
 
-public sealed record FlavorAccessAction
+internal sealed record FlavorAccessAction
 {
     [JsonPropertyName("addTenantAccess")] public TenantRef? Add { get; init; }
     [JsonPropertyName("removeTenantAccess")] public TenantRef? Remove { get; init; }
@@ -76,16 +76,16 @@ public sealed record NovaAggregate
     [JsonPropertyName("deleted_at")] public DateTime? DeletedAt { get; init; }
 }
 
-public sealed record AggregateCreate(
+internal sealed record AggregateCreate(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("availability_zone")] string? AvailabilityZone);
 
-public sealed record AggregateEnvelope<T>([property: JsonPropertyName("aggregate")] T Aggregate);
-public sealed record AggregatesEnvelope([property: JsonPropertyName("aggregates")] List<NovaAggregate> Aggregates);
-public sealed record HostRef([property: JsonPropertyName("host")] string Host);
-public sealed record MetadataRef([property: JsonPropertyName("metadata")] Dictionary<string, string?> Metadata);
+internal sealed record AggregateEnvelope<T>([property: JsonPropertyName("aggregate")] T Aggregate);
+internal sealed record AggregatesEnvelope([property: JsonPropertyName("aggregates")] List<NovaAggregate> Aggregates);
+internal sealed record HostRef([property: JsonPropertyName("host")] string Host);
+internal sealed record MetadataRef([property: JsonPropertyName("metadata")] Dictionary<string, string?> Metadata);
 
-public sealed record AggregateAction
+internal sealed record AggregateAction
 {
     [JsonPropertyName("add_host")] public HostRef? AddHost { get; init; }
     [JsonPropertyName("remove_host")] public HostRef? RemoveHost { get; init; }
@@ -175,8 +175,8 @@ public sealed record NovaFault
     [JsonPropertyName("details")] public string? Details { get; init; }
 }
 
-public sealed record ServerEnvelope([property: JsonPropertyName("server")] NovaServer Server);
-public sealed record ServersEnvelope([property: JsonPropertyName("servers")] List<NovaServer> Servers);
+internal sealed record ServerEnvelope([property: JsonPropertyName("server")] NovaServer Server);
+internal sealed record ServersEnvelope([property: JsonPropertyName("servers")] List<NovaServer> Servers);
 
 /// <summary>The 202 answer to POST /servers. adminPass is a secret and is not kept.</summary>
 public sealed record NovaServerCreated
@@ -187,7 +187,7 @@ public sealed record NovaServerCreated
     [JsonPropertyName("security_groups")] public List<Dictionary<string, string>>? SecurityGroups { get; init; }
 }
 
-public sealed record ServerCreatedEnvelope([property: JsonPropertyName("server")] NovaServerCreated Server);
+internal sealed record ServerCreatedEnvelope([property: JsonPropertyName("server")] NovaServerCreated Server);
 
 public sealed record ServerCreateBody
 {
@@ -275,8 +275,8 @@ public sealed record NovaHypervisorServer(
     [property: JsonPropertyName("uuid")] string Uuid,
     [property: JsonPropertyName("name")] string Name);
 
-public sealed record HypervisorsEnvelope([property: JsonPropertyName("hypervisors")] List<NovaHypervisor> Hypervisors);
-public sealed record HypervisorEnvelope([property: JsonPropertyName("hypervisor")] NovaHypervisor Hypervisor);
+internal sealed record HypervisorsEnvelope([property: JsonPropertyName("hypervisors")] List<NovaHypervisor> Hypervisors);
+internal sealed record HypervisorEnvelope([property: JsonPropertyName("hypervisor")] NovaHypervisor Hypervisor);
 
 public sealed record NovaService
 {
@@ -291,13 +291,13 @@ public sealed record NovaService
     [JsonPropertyName("forced_down")] public bool? ForcedDown { get; init; }
 }
 
-public sealed record ServicesEnvelope([property: JsonPropertyName("services")] List<NovaService> Services);
+internal sealed record ServicesEnvelope([property: JsonPropertyName("services")] List<NovaService> Services);
 
-public sealed record ServiceUpdate(
+internal sealed record ServiceUpdate(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("disabled_reason")] string? DisabledReason);
 
-public sealed record ServiceEnvelope([property: JsonPropertyName("service")] NovaService Service);
+internal sealed record ServiceEnvelope([property: JsonPropertyName("service")] NovaService Service);
 
 [JsonSerializable(typeof(FlavorsEnvelope))]
 [JsonSerializable(typeof(FlavorEnvelope<NovaFlavor>))]
@@ -321,4 +321,4 @@ public sealed record ServiceEnvelope([property: JsonPropertyName("service")] Nov
 [JsonSerializable(typeof(ServiceEnvelope))]
 [JsonSerializable(typeof(ServiceUpdate))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-public sealed partial class ComputeJsonContext : JsonSerializerContext;
+internal sealed partial class ComputeJsonContext : JsonSerializerContext;

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Smog.OpenStack.Http;
 
-public sealed record VersionLink([property: JsonPropertyName("rel")] string Rel, [property: JsonPropertyName("href")] string Href);
+internal sealed record VersionLink([property: JsonPropertyName("rel")] string Rel, [property: JsonPropertyName("href")] string Href);
 
-public sealed record VersionInfo
+internal sealed record VersionInfo
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("status")] public string? Status { get; init; }
@@ -21,7 +21,7 @@ public sealed record VersionInfo
 }
 
 /// <summary>Either a single version (GET /v2.1) or the list (GET /).</summary>
-public sealed record VersionDocument
+internal sealed record VersionDocument
 {
     [JsonPropertyName("version")] public VersionInfo? Version { get; init; }
     [JsonPropertyName("versions")] public List<VersionInfo>? Versions { get; init; }

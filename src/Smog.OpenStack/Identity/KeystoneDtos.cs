@@ -4,9 +4,9 @@ namespace Smog.OpenStack.Identity;
 
 // Keystone v3 token response (POST /v3/auth/tokens → 201, token in X-Subject-Token).
 
-public sealed record TokenResponse([property: JsonPropertyName("token")] TokenBody Token);
+internal sealed record TokenResponse([property: JsonPropertyName("token")] TokenBody Token);
 
-public sealed record TokenBody
+internal sealed record TokenBody
 {
     [JsonPropertyName("methods")] public required List<string> Methods { get; init; }
     [JsonPropertyName("expires_at")] public required DateTimeOffset ExpiresAt { get; init; }
@@ -22,7 +22,7 @@ public sealed record TokenBody
     [JsonPropertyName("application_credential")] public NamedRef? ApplicationCredential { get; init; }
 }
 
-public sealed record NamedRef
+internal sealed record NamedRef
 {
     [JsonPropertyName("id")] public string? Id { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }

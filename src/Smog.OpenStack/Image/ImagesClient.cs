@@ -33,7 +33,7 @@ public sealed record GlanceImage
     public string? Property(string key) => Other?.GetValueOrDefault(key) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 }
 
-public sealed record GlanceImages
+internal sealed record GlanceImages
 {
     [JsonPropertyName("images")] public required List<GlanceImage> Images { get; init; }
     [JsonPropertyName("first")] public string? First { get; init; }
@@ -68,7 +68,7 @@ public sealed record ImageCreate(string Name, string DiskFormat, string Containe
 
 [JsonSerializable(typeof(GlanceImage))]
 [JsonSerializable(typeof(GlanceImages))]
-public sealed partial class ImageJsonContext : JsonSerializerContext;
+internal sealed partial class ImageJsonContext : JsonSerializerContext;
 
 /// <summary>Glance images v2 under <c>&lt;image URL&gt;/v2</c>.</summary>
 public sealed class ImagesClient(ApiConnection glance, TimeProvider time, ILogger? logger = null)

@@ -77,10 +77,10 @@ public sealed record PortCreate
     [JsonPropertyName("fixed_ips")] public List<FixedIp>? FixedIps { get; init; }
 }
 
-public sealed record NetworkEnvelope<T>([property: JsonPropertyName("network")] T Network);
-public sealed record NetworksEnvelope([property: JsonPropertyName("networks")] List<NeutronNetwork> Networks);
-public sealed record PortEnvelope<T>([property: JsonPropertyName("port")] T Port);
-public sealed record PortsEnvelope([property: JsonPropertyName("ports")] List<NeutronPort> Ports);
+internal sealed record NetworkEnvelope<T>([property: JsonPropertyName("network")] T Network);
+internal sealed record NetworksEnvelope([property: JsonPropertyName("networks")] List<NeutronNetwork> Networks);
+internal sealed record PortEnvelope<T>([property: JsonPropertyName("port")] T Port);
+internal sealed record PortsEnvelope([property: JsonPropertyName("ports")] List<NeutronPort> Ports);
 
 [JsonSerializable(typeof(NetworkEnvelope<NeutronNetwork>))]
 [JsonSerializable(typeof(NetworkEnvelope<NetworkCreate>))]
@@ -89,7 +89,7 @@ public sealed record PortsEnvelope([property: JsonPropertyName("ports")] List<Ne
 [JsonSerializable(typeof(PortEnvelope<PortCreate>))]
 [JsonSerializable(typeof(PortsEnvelope))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-public sealed partial class NetworkJsonContext : JsonSerializerContext;
+internal sealed partial class NetworkJsonContext : JsonSerializerContext;
 
 /// <summary>Neutron v2.0 networks and ports (SR-IOV ports are binding:vnic_type=direct).</summary>
 public sealed class NetworkClient(ApiConnection neutron)

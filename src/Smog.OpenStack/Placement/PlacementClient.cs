@@ -15,7 +15,7 @@ public sealed record ResourceProvider
     [JsonPropertyName("root_provider_uuid")] public string? RootProviderUuid { get; init; }
 }
 
-public sealed record ResourceProviders([property: JsonPropertyName("resource_providers")] List<ResourceProvider> Providers);
+internal sealed record ResourceProviders([property: JsonPropertyName("resource_providers")] List<ResourceProvider> Providers);
 
 public sealed record Inventory
 {
@@ -67,7 +67,7 @@ public sealed record ProviderTraits(
     [property: JsonPropertyName("traits")] List<string> Traits,
     [property: JsonPropertyName("resource_provider_generation")] long Generation);
 
-public sealed record TraitList([property: JsonPropertyName("traits")] List<string> Traits);
+internal sealed record TraitList([property: JsonPropertyName("traits")] List<string> Traits);
 
 [JsonSerializable(typeof(ResourceProviders))]
 [JsonSerializable(typeof(Inventories))]
@@ -76,7 +76,7 @@ public sealed record TraitList([property: JsonPropertyName("traits")] List<strin
 [JsonSerializable(typeof(ConsumerAllocations))]
 [JsonSerializable(typeof(ProviderTraits))]
 [JsonSerializable(typeof(TraitList))]
-public sealed partial class PlacementJsonContext : JsonSerializerContext;
+internal sealed partial class PlacementJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Placement, read-only (spec §5: writes need generations and belong to Nova). Sends
