@@ -33,6 +33,7 @@ public sealed class OpenStackCloud : IDisposable
     private readonly HttpClient http;
     private readonly OpenStackClientOptions options;
     private readonly ILogger log;
+    private readonly SemaphoreSlim connecting = new(1, 1);
     private NovaClient? nova;
     private PlacementClient? placement;
     private ImagesClient? images;
@@ -58,19 +59,38 @@ public sealed class OpenStackCloud : IDisposable
     public KeystoneSession Session { get; }
     public TimeProvider Time => options.Time;
 
-    public async Task<NovaClient> ComputeAsync(CancellationToken ct) =>
-        nova ??= await NovaClient.ConnectAsync(await ConnectionAsync("compute", "nova", null, ct).ConfigureAwait(false),
-            NovaClient.Requested(Config.For("compute").ApiVersion), log, ct).ConfigureAwait(false);
+    /// <summary>Nova at the negotiated microversion; discovered once per cloud.</summary>
+    public Task<NovaClient> ComputeAsync(CancellationToken ct) => OnceAsync(() => nova, c => nova = c, async () =>
+        await NovaClient.ConnectAsync(await ConnectionAsync("compute", "nova", null, ct).ConfigureAwait(false),
+            NovaClient.Requested(Config.For("compute").ApiVersion), log, ct).ConfigureAwait(false), ct);
 
-    public async Task<PlacementClient> PlacementAsync(CancellationToken ct) =>
-        placement ??= await PlacementClient.ConnectAsync(await ConnectionAsync("placement", "placement", null, ct).ConfigureAwait(false),
-            Microversion.TryParse(Config.For("placement").ApiVersion, out var v) && v.Minor > 0 ? v : null, log, ct).ConfigureAwait(false);
+    public Task<PlacementClient> PlacementAsync(CancellationToken ct) => OnceAsync(() => placement, c => placement = c, async () =>
+        await PlacementClient.ConnectAsync(await ConnectionAsync("placement", "placement", null, ct).ConfigureAwait(false),
+            Microversion.TryParse(Config.For("placement").ApiVersion, out var v) && v.Minor > 0 ? v : null, log, ct).ConfigureAwait(false), ct);
 
-    public async Task<ImagesClient> ImagesAsync(CancellationToken ct) =>
-        images ??= new ImagesClient(await ConnectionAsync("image", "glance", "v2", ct).ConfigureAwait(false), options.Time, log);
+    public Task<ImagesClient> ImagesAsync(CancellationToken ct) => OnceAsync(() => images, c => images = c, async () =>
+        new ImagesClient(await ConnectionAsync("image", "glance", "v2", ct).ConfigureAwait(false), options.Time, log), ct);
 
-    public async Task<NetworkClient> NetworkAsync(CancellationToken ct) =>
-        network ??= new NetworkClient(await ConnectionAsync("network", "neutron", "v2.0", ct).ConfigureAwait(false));
+    public Task<NetworkClient> NetworkAsync(CancellationToken ct) => OnceAsync(() => network, c => network = c, async () =>
+        new NetworkClient(await ConnectionAsync("network", "neutron", "v2.0", ct).ConfigureAwait(false)), ct);
+
+    /// <summary>Connects a service client once, even when several callers ask at the same time.</summary>
+    private async Task<T> OnceAsync<T>(Func<T?> get, Action<T> set, Func<Task<T>> connect, CancellationToken ct) where T : class
+    {
+        if (get() is { } ready) return ready;
+        await connecting.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (get() is { } raced) return raced;
+            var client = await connect().ConfigureAwait(false);
+            set(client);
+            return client;
+        }
+        finally
+        {
+            connecting.Release();
+        }
+    }
 
     public ServerWaiter ServerWaiter(NovaClient compute) => new(compute.Servers, options.Time, log);
 
@@ -117,6 +137,7 @@ public sealed class OpenStackCloud : IDisposable
 
     public void Dispose()
     {
+        connecting.Dispose();
         Session.Dispose();
         http.Dispose();
     }

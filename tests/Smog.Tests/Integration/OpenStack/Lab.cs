@@ -35,12 +35,16 @@ internal static partial class Lab
     /// A cloud from the lab's clouds.yaml only: the machine's own OS_* variables are not read,
     /// so a stale OS_PASSWORD cannot change what the test does.
     /// </summary>
-    public static OpenStackCloud Connect(string cloudName, string recordAs)
+    public static OpenStackCloud Connect(string cloudName, string recordAs, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         var vars = ImmutableDictionary<string, string>.Empty.Add("OS_CLIENT_CONFIG_FILE", CloudsFile);
         var env = new ConfigEnvironment(vars, "/nonexistent", "/nonexistent", PhysicalConfigFileSystem.Instance);
         var config = new CloudConfigResolver(env).Resolve(CloudSelection.Named(cloudName));
-        return new OpenStackCloud(config, new OpenStackClientOptions { RecordExchangesTo = RecordingFile(recordAs) });
+        return new OpenStackCloud(config, new OpenStackClientOptions
+        {
+            RecordExchangesTo = RecordingFile(recordAs),
+            Loggers = logs ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        });
     }
 
     private static readonly HashSet<string> Started = [];

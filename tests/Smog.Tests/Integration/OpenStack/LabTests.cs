@@ -21,8 +21,9 @@ public class LabTests
     [Fact]
     public async Task Both_lab_clouds_authenticate_and_only_the_admin_is_admin()
     {
-        using var admin = Lab.Connect(Lab.Admin, "auth");
-        using var member = Lab.Connect(Lab.Member, "auth");
+        var logs = new Smog.Tests.OpenStack.CollectingLoggerFactory();
+        using var admin = Lab.Connect(Lab.Admin, "auth", logs);
+        using var member = Lab.Connect(Lab.Member, "auth", logs);
 
         var adminToken = await admin.Session.TokenAsync(Ct);
         var memberToken = await member.Session.TokenAsync(Ct);
@@ -36,6 +37,11 @@ public class LabTests
         }
         var nova = await admin.ComputeAsync(Ct);
         Assert.True(nova.Microversion >= new Microversion(2, 79), $"negotiated {nova.Microversion}");
+
+        // Debug logging was on: no password or token in any line.
+        var secrets = new[] { admin.Config.Auth.Password!.Reveal(), member.Config.Auth.Password!.Reveal(), adminToken.Value.Reveal(), memberToken.Value.Reveal() };
+        Assert.NotEmpty(logs.Lines);
+        Assert.DoesNotContain(logs.Lines, line => secrets.Any(s => line.Contains(s, StringComparison.Ordinal)));
     }
 
     [Fact]
