@@ -1,3 +1,4 @@
+using Smog.Cli.Commands.Discover;
 using Spectre.Console.Cli;
 
 namespace Smog.Cli;
@@ -7,5 +8,6 @@ internal static class CommandRegistry
 {
     public static void Register(IConfigurator config)
     {
+        config.AddCommand<DiscoverCommand>("discover").WithDescription("Show a host's NUMA topology (cells, CPUs, SMT siblings, memory, huge pages, PCI)");
     }
 }

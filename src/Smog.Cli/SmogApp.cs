@@ -6,7 +6,7 @@ namespace Smog.Cli;
 /// <summary>Wires the verbs; holds no logic beyond that and the one error handler.</summary>
 public static class SmogApp
 {
-    public static int Run(string[] args, IAnsiConsole? console = null)
+    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? error = null)
     {
         var app = new CommandApp();
         app.Configure(config =>
@@ -16,18 +16,19 @@ public static class SmogApp
             config.Settings.PropagateExceptions = true;
             CommandRegistry.Register(config);
         });
+        error ??= Console.Error;
         try
         {
             return app.Run(args);
         }
         catch (InputException e)
         {
-            Console.Error.WriteLine($"smog: {e.Message}");
+            error.WriteLine($"smog: {e.Message}");
             return ExitCodes.BadInput;
         }
         catch (CommandAppException e)
         {
-            Console.Error.WriteLine($"smog: {FirstLine(e.Message)}");
+            error.WriteLine($"smog: {FirstLine(e.Message)}");
             return ExitCodes.BadInput;
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Smog.Topology;
 
@@ -18,9 +19,13 @@ public sealed record HostTopology
     public ImmutableArray<CpuInfo> Cpus { get; init; } = [];
     public ImmutableArray<PciDevice> PciDevices { get; init; } = [];
 
+    [JsonIgnore]
     public int SocketCount => Cpus.Select(c => c.Socket).Distinct().Count();
+    [JsonIgnore]
     public int ThreadsPerCore => Cpus.IsEmpty ? 0 : Cpus.GroupBy(c => c.Core).Max(g => g.Count());
+    [JsonIgnore]
     public bool HasSmt => ThreadsPerCore > 1;
+    [JsonIgnore]
     public CpuSet AllCpus => CpuSet.Of(Cpus.Select(c => c.Id));
 
     public NumaCell? Cell(int id) => Cells.FirstOrDefault(c => c.Id == id);
@@ -56,12 +61,17 @@ public sealed record NumaCell
     public required int Id { get; init; }
     public CpuSet Cpus { get; init; } = CpuSet.Empty;
     public ImmutableArray<CpuSet> Siblings { get; init; } = [];
+    // The JSON contract says memory_mb as Nova does; the value is MiB (Nova's "MB" is MiB too).
+    [JsonPropertyName("memory_mb")]
     public long? MemoryMiB { get; init; }
+    [JsonPropertyName("free_memory_mb")]
     public long? FreeMemoryMiB { get; init; }
     public ImmutableArray<PagePool> Pages { get; init; } = [];
     public ImmutableSortedDictionary<int, int> Distances { get; init; } = ImmutableSortedDictionary<int, int>.Empty;
 
+    [JsonIgnore]
     public bool IsMemoryless => MemoryMiB == 0;
+    [JsonIgnore]
     public bool IsCpuless => Cpus.IsEmpty;
     public PagePool? PagesOfSize(long sizeKiB) => Pages.FirstOrDefault(p => p.SizeKiB == sizeKiB);
 
@@ -74,12 +84,13 @@ public sealed record NumaCell
 }
 
 /// <summary>A pool of pages of one size on one cell; <paramref name="Free"/> null when unknown.</summary>
-public sealed record PagePool(long SizeKiB, long Total, long? Free = null);
+public sealed record PagePool([property: JsonPropertyName("size_kb")] long SizeKiB, long Total, long? Free = null);
 
 /// <summary>
 /// A PCI function. <see cref="Address"/> is the canonical <c>dddd:bb:ss.f</c> form (lower case).
 /// A virtual function names its physical function in <see cref="PhysicalFunction"/>; a physical
-/// function lists its VFs in <see cref="VirtualFunctions"/>. <see cref="NumaNode"/> is null when
+/// function lists its VFs in <see cref="VirtualFunctions"/>. <see cref="NetDev"/> and
+/// <see cref="BlockDev"/> name the kernel interface or disk the function provides, if any. <see cref="NumaNode"/> is null when
 /// the platform reports no affinity (sysfs <c>-1</c>).
 /// </summary>
 public sealed record PciDevice
@@ -90,16 +101,18 @@ public sealed record PciDevice
     public string? ClassCode { get; init; }
     public int? NumaNode { get; init; }
     public string? NetDev { get; init; }
+    public string? BlockDev { get; init; }
     public string? Description { get; init; }
     public string? PhysicalFunction { get; init; }
     public ImmutableArray<string> VirtualFunctions { get; init; } = [];
     public int? SriovTotalVfs { get; init; }
 
+    [JsonIgnore]
     public bool IsVirtualFunction => PhysicalFunction is not null;
 
     public bool Equals(PciDevice? other) =>
         other is not null && Address == other.Address && VendorId == other.VendorId && ProductId == other.ProductId
-        && ClassCode == other.ClassCode && NumaNode == other.NumaNode && NetDev == other.NetDev
+        && ClassCode == other.ClassCode && NumaNode == other.NumaNode && NetDev == other.NetDev && BlockDev == other.BlockDev
         && Description == other.Description && PhysicalFunction == other.PhysicalFunction
         && VirtualFunctions.SequenceEqual(other.VirtualFunctions) && SriovTotalVfs == other.SriovTotalVfs;
 

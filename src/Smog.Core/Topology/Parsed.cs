@@ -14,7 +14,12 @@ public sealed record ParseError(string Source, int? Line, string Expected, strin
         return Found is null ? $"{where}: expected {Expected}" : $"{where}: expected {Expected}, found '{Truncate(Found)}'";
     }
 
-    private static string Truncate(string s) => s.Length <= 60 ? s : s[..57] + "...";
+    // One line always: found text may hold newlines (a sysfs file, an XML fragment).
+    private static string Truncate(string s)
+    {
+        var flat = s.ReplaceLineEndings(" ");
+        return flat.Length <= 60 ? flat : flat[..57] + "...";
+    }
 }
 
 /// <summary>

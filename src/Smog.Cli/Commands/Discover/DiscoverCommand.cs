@@ -1,0 +1,82 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Smog.Hosts;
+using Smog.Topology;
+using Smog.Topology.Merge;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Smog.Cli.Commands.Discover;
+
+/// <summary>
+/// <c>smog discover</c>: reads a host's NUMA topology from this machine's tools (<c>--local</c>)
+/// or from saved outputs (<c>--from</c>), merges the sources and prints a table per NUMA node
+/// or the HostTopology JSON.
+/// </summary>
+internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<DiscoverCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--local")]
+        [Description("Discover this machine: numactl -H, lstopo-no-graphics --of xml, virsh capabilities and /sys, whichever are available")]
+        public bool Local { get; init; }
+
+        [CommandOption("--host <NAME>")]
+        [Description("Discover a remote host over SSH (not available yet)")]
+        public string? Host { get; init; }
+
+        [CommandOption("--from <FILE>")]
+        [Description("Read saved outputs: numactl -H text, lstopo console, hwloc XML, virsh capabilities XML, discover JSON, or a sysfs directory")]
+        public string[] From { get; init; } = [];
+
+        [CommandArgument(0, "[FILES]")]
+        [Description("More files for --from")]
+        public string[] MoreFiles { get; init; } = [];
+
+        [CommandOption("-o|--output <FORMAT>")]
+        [Description("table (default) or json (the HostTopology contract)")]
+        [DefaultValue("table")]
+        public string Output { get; init; } = "table";
+
+        public override ValidationResult Validate()
+        {
+            var modes = (Local ? 1 : 0) + (Host is null ? 0 : 1) + (From.Length > 0 ? 1 : 0);
+            if (modes != 1) return ValidationResult.Error("give exactly one of --local, --host NAME or --from FILE...");
+            if (MoreFiles.Length > 0 && From.Length == 0) return ValidationResult.Error($"unexpected argument '{MoreFiles[0]}' (files go after --from)");
+            if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Host is not null)
+            throw new InputException($"--host {settings.Host}: remote discovery needs the SSH runner, which is not built yet; use --local on that host or --from its saved outputs");
+
+        var notes = new List<string>();
+        IReadOnlyList<SourcedTopology> sources;
+        if (settings.Local)
+        {
+            var inputs = await HostDiscovery.CollectAsync(new LocalCommandRunner(), "/sys", cancellationToken);
+            sources = inputs.Sources;
+            notes.AddRange(inputs.Notes);
+            if (sources.Count == 0) throw new InputException("no discovery source worked on this machine: " + string.Join("; ", notes));
+        }
+        else
+        {
+            sources = await TopologyFileReader.ReadAllAsync([.. settings.From, .. settings.MoreFiles], cancellationToken);
+        }
+
+        var report = TopologyMerger.Merge(sources);
+        if (settings.Output == "json")
+        {
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report.Topology, TopologyJsonContext.Default.HostTopology));
+            foreach (var line in notes.Concat(report.Warnings)) Console.Error.WriteLine($"smog: warning: {line}");
+        }
+        else
+        {
+            TopologyRenderer.Render(console, report, notes);
+        }
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,65 @@
+using Smog.Topology;
+using Spectre.Console;
+
+namespace Smog.Cli.Commands.Discover;
+
+/// <summary>Renders a discovery report for people: a summary line, one table per NUMA node, warnings.</summary>
+internal static class TopologyRenderer
+{
+    public static void Render(IAnsiConsole console, DiscoveryReport report, IReadOnlyList<string> notes)
+    {
+        var t = report.Topology;
+        var smt = t.HasSmt ? $"yes ({t.ThreadsPerCore} threads per core)" : "no";
+        console.MarkupLine($"[bold]{Markup.Escape(t.Hostname ?? "host")}[/]: {Plural(t.SocketCount, "socket")}, "
+            + $"{Plural(t.Cells.Length, "NUMA node")}, {Plural(t.Cpus.Length, "CPU")}, SMT {smt}");
+        console.MarkupLine($"[grey]sources: {Markup.Escape(string.Join(", ", report.Sources))}[/]");
+
+        foreach (var cell in t.Cells) console.Write(CellTable(t, cell));
+
+        var unaffined = t.PciDevices.Where(d => d.NumaNode is null).ToList();
+        if (unaffined.Count > 0)
+            console.MarkupLine($"PCI devices without NUMA affinity: {Markup.Escape(string.Join(", ", unaffined.Select(Describe)))}");
+        foreach (var w in report.Warnings) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
+        foreach (var n in notes) console.MarkupLine($"[grey]note:[/] {Markup.Escape(n)}");
+    }
+
+    private static Table CellTable(HostTopology t, NumaCell cell)
+    {
+        var table = new Table().Title($"NUMA node {cell.Id}").HideHeaders().AddColumn("fact").AddColumn("value");
+        void Row(string fact, string value) => table.AddRow(Markup.Escape(fact), Markup.Escape(value));
+
+        Row("pCPUs", cell.IsCpuless ? "none (CPU-less node)" : $"{cell.Cpus} ({cell.Cpus.Count})");
+        var smt = cell.Siblings.Any(g => g.Count > 1);
+        Row("SMT", smt ? "yes" : "no");
+        if (smt) Row("sibling groups", string.Join(" ", cell.Siblings.Select(g => $"[{g}]")));
+        var sockets = t.Cpus.Where(c => c.Cell == cell.Id).Select(c => c.Socket).Distinct().Order().ToList();
+        if (sockets.Count > 0) Row("sockets", string.Join(",", sockets));
+        Row("memory", cell.MemoryMiB is { } m ? $"{m} MiB" + (cell.FreeMemoryMiB is { } f ? $" ({f} MiB free)" : "") : "unknown");
+        var huge = cell.Pages.Where(p => p.SizeKiB > 4).ToList();
+        Row("huge pages", huge.Count == 0 ? "none reported" : string.Join(", ", huge.Select(PagePool)));
+        if (!cell.Distances.IsEmpty) Row("distances", string.Join(" ", cell.Distances.Select(kv => $"{kv.Key}:{kv.Value}")));
+        var pci = t.PciDevicesOnCell(cell.Id).ToList();
+        Row("PCI devices", pci.Count == 0 ? "none" : string.Join("\n", pci.Select(Describe)));
+        return table;
+    }
+
+    private static string PagePool(PagePool p)
+    {
+        var size = p.SizeKiB >= 1024 * 1024 ? $"{p.SizeKiB / (1024 * 1024)} GiB" : p.SizeKiB >= 1024 ? $"{p.SizeKiB / 1024} MiB" : $"{p.SizeKiB} KiB";
+        return $"{p.Total} x {size}" + (p.Free is { } free ? $" ({free} free)" : "");
+    }
+
+    private static string Describe(PciDevice d)
+    {
+        var parts = new List<string> { d.Address };
+        if (d.VendorId is not null && d.ProductId is not null) parts.Add($"[{d.VendorId}:{d.ProductId}]");
+        if (d.Description is not null) parts.Add(d.Description);
+        if (d.NetDev is not null) parts.Add(d.NetDev);
+        if (d.BlockDev is not null) parts.Add(d.BlockDev);
+        if (d.SriovTotalVfs is { } total) parts.Add($"SR-IOV PF, {d.VirtualFunctions.Length}/{total} VFs");
+        if (d.PhysicalFunction is not null) parts.Add($"VF of {d.PhysicalFunction}");
+        return string.Join(" ", parts);
+    }
+
+    private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+}

@@ -1,0 +1,75 @@
+using Smog.Hosts;
+using Smog.Topology.Parsers;
+
+namespace Smog.Tests.Hosts;
+
+public class HostDiscoveryTests
+{
+    /// <summary>A host whose programs answer from a table and whose files come from a fixture tree.</summary>
+    private sealed class FakeHost(Dictionary<string, CommandResult?> programs, string sysRoot) : ICommandRunner
+    {
+        private readonly LocalCommandRunner _files = new();
+        public string HostName => "fake-host";
+
+        public Task<CommandResult?> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
+            Task.FromResult(programs.GetValueOrDefault(program));
+
+        public Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken = default) =>
+            _files.ReadFileAsync(Local(path), cancellationToken);
+
+        public Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
+            _files.ListDirectoryAsync(Local(path), cancellationToken);
+
+        private string Local(string path) => path.StartsWith("/sys/", StringComparison.Ordinal) ? sysRoot + path[4..] : path;
+    }
+
+    private const string Host = "synth-4n-2s-4c-2t-linux";
+
+    [Fact]
+    public async Task Missing_tools_are_notes_with_their_apt_package()
+    {
+        var host = new FakeHost([], Fixtures.PathOf($"sysfs/{Host}"));
+        var inputs = await HostDiscovery.CollectAsync(host, "/sys", TestContext.Current.CancellationToken);
+        Assert.Equal([TopologyFormat.Sysfs], inputs.Sources.Select(s => s.Format));
+        Assert.Equal([
+            "numactl is not installed: apt-get install numactl",
+            "lstopo-no-graphics is not installed: apt-get install hwloc-nox",
+            "virsh is not installed: apt-get install libvirt-clients",
+        ], inputs.Notes);
+    }
+
+    [Fact]
+    public async Task Working_tools_are_parsed_and_a_failing_virsh_is_a_note()
+    {
+        var host = new FakeHost(new()
+        {
+            ["numactl"] = new CommandResult(0, Fixtures.Read($"numactl/{Host}.txt"), ""),
+            ["lstopo-no-graphics"] = new CommandResult(0, Fixtures.Read($"hwloc/{Host}.xml"), ""),
+            ["virsh"] = new CommandResult(1, "", "error: failed to connect to the hypervisor\nerror: more"),
+        }, Fixtures.PathOf($"sysfs/{Host}"));
+        var inputs = await HostDiscovery.CollectAsync(host, "/sys", TestContext.Current.CancellationToken);
+        Assert.Equal([TopologyFormat.Numactl, TopologyFormat.HwlocXml, TopologyFormat.Sysfs], inputs.Sources.Select(s => s.Format));
+        Assert.Equal("virsh capabilities failed on fake-host: error: failed to connect to the hypervisor", Assert.Single(inputs.Notes));
+        Assert.All(inputs.Sources, s => Assert.Equal(4, s.Topology.Cells.Length));
+    }
+
+    [Fact]
+    public async Task Numactl_without_numa_exits_1_and_still_counts_as_a_source()
+    {
+        var host = new FakeHost(new()
+        {
+            ["numactl"] = new CommandResult(1, "", "No NUMA available on this system\n"),
+        }, Fixtures.PathOf("sysfs/real-local"));
+        var inputs = await HostDiscovery.CollectAsync(host, "/sys", TestContext.Current.CancellationToken);
+        var numactl = inputs.Sources.Single(s => s.Format == TopologyFormat.Numactl);
+        Assert.Empty(numactl.Topology.Cells);
+    }
+
+    [Fact]
+    public async Task Unreadable_tool_output_is_a_note_not_a_failure()
+    {
+        var host = new FakeHost(new() { ["lstopo-no-graphics"] = new CommandResult(0, "<topology><object", "") }, Fixtures.PathOf($"sysfs/{Host}"));
+        var inputs = await HostDiscovery.CollectAsync(host, "/sys", TestContext.Current.CancellationToken);
+        Assert.Contains(inputs.Notes, n => n.StartsWith("lstopo-no-graphics --of xml output could not be read, ignored:", StringComparison.Ordinal));
+    }
+}
