@@ -61,10 +61,12 @@ internal static partial class Lab
         return file;
     }
 
-    /// <summary>libvirt URI from the lab's inventory.yml (next to clouds.yaml); the lab's libvirtd may use a private socket.</summary>
+    /// <summary>libvirt URI from the lab's inventory.yml (SMOG_LAB_INVENTORY, else next to clouds.yaml); the lab's libvirtd may use a private socket.</summary>
     public static string LibvirtUri()
     {
-        var inventory = Path.Combine(Path.GetDirectoryName(CloudsFile)!, "inventory.yml");
+        var inventory = Environment.GetEnvironmentVariable("SMOG_LAB_INVENTORY") is { Length: > 0 } given
+            ? given
+            : Path.Combine(Path.GetDirectoryName(CloudsFile)!, "inventory.yml");
         if (File.Exists(inventory) && LibvirtLine().Match(File.ReadAllText(inventory)) is { Success: true } m) return m.Groups[1].Value;
         return Environment.GetEnvironmentVariable("SMOG_LAB_LIBVIRT_URI") ?? "qemu:///system";
     }
