@@ -48,7 +48,22 @@ public sealed class NovaClient
         var effective = range.Negotiate("nova", requested ?? Wanted);
         if (effective < UuidIds) throw new OpenStackClientException($"nova supports up to {range.Max}; Smog needs at least {UuidIds}");
         log.LogDebug("nova: server {Min}–{Max}, using {Effective}", range.Min, range.Max, effective);
-        return new NovaClient(unversioned.WithHeaders(Headers(effective)), range, effective);
+        return new NovaClient(unversioned.WithHeaders(Headers(effective), (r, l) => CheckEcho(r, effective, l)), range, effective);
+    }
+
+    /// <summary>
+    /// Nova echoes the microversion it served (Tempest's BaseComputeClient checks it): a
+    /// missing or different echo means a proxy dropped the header or the server ignored it, and
+    /// the shapes may not be the ones Smog modelled.
+    /// </summary>
+    internal static void CheckEcho(HttpResponseMessage response, Microversion sent, ILogger log)
+    {
+        var echo = response.Headers.TryGetValues("OpenStack-API-Version", out var values) ? values.FirstOrDefault() : null;
+        if (echo != $"compute {sent}")
+        {
+            log.LogWarning("nova {Path}: sent microversion {Sent} but the answer says {Echo}",
+                response.RequestMessage?.RequestUri?.AbsolutePath, sent, echo ?? "nothing");
+        }
     }
 
     /// <summary>compute_api_version from config: a non-zero minor is a request; "2", "2.0", "2.1" mean no preference.</summary>

@@ -30,9 +30,12 @@ public sealed class ApiConnection(
     public IReadOnlyDictionary<string, string> Headers { get; } = headers ?? new Dictionary<string, string>();
     internal HttpClient Http { get; } = http;
 
-    /// <summary>The same endpoint with other extra headers (e.g. another microversion).</summary>
-    public ApiConnection WithHeaders(IReadOnlyDictionary<string, string> newHeaders) =>
-        new(Service, BaseUri, Http, tokens, newHeaders, log);
+    /// <summary>Runs on every successful response (Nova checks the microversion echo); may log, must not throw.</summary>
+    public Action<HttpResponseMessage, ILogger>? ResponseCheck { get; init; }
+
+    /// <summary>The same endpoint with other extra headers (e.g. another microversion) and an optional response check.</summary>
+    public ApiConnection WithHeaders(IReadOnlyDictionary<string, string> newHeaders, Action<HttpResponseMessage, ILogger>? check = null) =>
+        new(Service, BaseUri, Http, tokens, newHeaders, log) { ResponseCheck = check };
 
     public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken ct)
     {
@@ -75,7 +78,11 @@ public sealed class ApiConnection(
             var requestId = ErrorMapper.RequestId(response);
             log.LogDebug("{Service} {Method} {Path} → {Status} in {Ms} ms (request {RequestId})",
                 Service, method, path, (int)response.StatusCode, clock.ElapsedMilliseconds, requestId);
-            if (response.IsSuccessStatusCode) return response;
+            if (response.IsSuccessStatusCode)
+            {
+                ResponseCheck?.Invoke(response, log);
+                return response;
+            }
 
             using (response)
             {

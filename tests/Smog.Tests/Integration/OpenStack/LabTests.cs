@@ -37,6 +37,8 @@ public class LabTests
         }
         var nova = await admin.ComputeAsync(Ct);
         Assert.True(nova.Microversion >= new Microversion(2, 79), $"negotiated {nova.Microversion}");
+        _ = await nova.Flavors.ListAsync(includePrivate: true, Ct); // a versioned call, to check the echo
+        Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal)); // e.g. a missing microversion echo
 
         // Debug logging was on: no password or token in any line.
         var secrets = new[] { admin.Config.Auth.Password!.Reveal(), member.Config.Auth.Password!.Reveal(), adminToken.Value.Reveal(), memberToken.Value.Reveal() };

@@ -106,6 +106,23 @@ public class MicroversionTests
         Assert.Equal("2.88", (await cloud.ComputeAsync(Ct)).Microversion.ToString());
     }
 
+    [Theory]
+    [InlineData("compute 2.88", false)]
+    [InlineData("compute 2.60", true)]
+    [InlineData(null, true)]
+    public async Task A_missing_or_different_microversion_echo_is_a_warning(string? echo, bool warned)
+    {
+        var time = Clock();
+        var logs = new CollectingLoggerFactory();
+        var headers = echo is null ? Array.Empty<(string, string)>() : [("OpenStack-API-Version", echo)];
+        var server = WithNova(time).On(HttpMethod.Get, "/v2.1/flavors/detail", FakeOpenStack.Json(HttpStatusCode.OK, """{"flavors": []}""", headers));
+        using var cloud = Cloud(server, time, logs: logs);
+
+        await (await cloud.ComputeAsync(Ct)).Flavors.ListAsync(false, Ct);
+
+        Assert.Equal(warned, logs.Lines.Any(l => l.StartsWith("Warning: nova /v2.1/flavors/detail: sent microversion 2.88", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Placement_spells_the_max_max_version()
     {
