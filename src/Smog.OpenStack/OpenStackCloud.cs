@@ -38,6 +38,7 @@ public sealed class OpenStackCloud : IDisposable
     private PlacementClient? placement;
     private ImagesClient? images;
     private NetworkClient? network;
+    private IdentityClient? identity;
 
     public OpenStackCloud(CloudConfig config, OpenStackClientOptions? options = null)
     {
@@ -73,6 +74,10 @@ public sealed class OpenStackCloud : IDisposable
 
     public Task<NetworkClient> NetworkAsync(CancellationToken ct) => OnceAsync(() => network, c => network = c, async () =>
         new NetworkClient(await ConnectionAsync("network", "neutron", "v2.0", ct).ConfigureAwait(false)), ct);
+
+    /// <summary>Keystone's own API (catalog type identity), for application credentials.</summary>
+    public Task<IdentityClient> IdentityAsync(CancellationToken ct) => OnceAsync(() => identity, c => identity = c, async () =>
+        new IdentityClient(await ConnectionAsync("identity", "keystone", "v3", ct).ConfigureAwait(false)), ct);
 
     /// <summary>Connects a service client once, even when several callers ask at the same time.</summary>
     private async Task<T> OnceAsync<T>(Func<T?> get, Action<T> set, Func<Task<T>> connect, CancellationToken ct) where T : class

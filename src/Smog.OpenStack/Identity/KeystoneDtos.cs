@@ -19,7 +19,15 @@ internal sealed record TokenBody
     [JsonPropertyName("catalog")] public List<CatalogService>? Catalog { get; init; }
     [JsonPropertyName("audit_ids")] public List<string>? AuditIds { get; init; }
     [JsonPropertyName("is_domain")] public bool? IsDomain { get; init; }
-    [JsonPropertyName("application_credential")] public NamedRef? ApplicationCredential { get; init; }
+    [JsonPropertyName("application_credential")] public TokenApplicationCredential? ApplicationCredential { get; init; }
+}
+
+/// <summary>The credential a token was issued for; restricted ones cannot create other credentials.</summary>
+internal sealed record TokenApplicationCredential
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("restricted")] public bool? Restricted { get; init; }
 }
 
 internal sealed record NamedRef

@@ -69,6 +69,7 @@ public class RecordedExchangesTests
     private static readonly Route[] Routes =
     [
         R("keystone", "POST", "/v3/auth/tokens", IdentityJsonContext.Default.TokenResponse),
+        R("keystone", "POST", "/v3/users/[^/]+/application_credentials", IdentityAdminJsonContext.Default.ApplicationCredentialEnvelopeApplicationCredential),
         R("nova", "GET", "/v2.1", VersionJsonContext.Default.VersionDocument),
         R("nova", "GET", "/v2.1/flavors/detail", Nova.FlavorsEnvelope),
         R("nova", "POST", "/v2.1/flavors", Nova.FlavorEnvelopeNovaFlavor),

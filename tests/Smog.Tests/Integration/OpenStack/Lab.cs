@@ -47,6 +47,14 @@ internal static partial class Lab
         });
     }
 
+    /// <summary>A cloud built only from the given OS_* variables (the env cloud), as a user's shell would.</summary>
+    public static OpenStackCloud ConnectFromVariables(IReadOnlyDictionary<string, string> variables, string recordAs)
+    {
+        var env = new ConfigEnvironment(variables.ToImmutableDictionary(), "/nonexistent", "/nonexistent", PhysicalConfigFileSystem.Instance);
+        var config = new CloudConfigResolver(env).Resolve(CloudSelection.None);
+        return new OpenStackCloud(config, new OpenStackClientOptions { RecordExchangesTo = RecordingFile(recordAs) });
+    }
+
     private static readonly HashSet<string> Started = [];
 
     /// <summary>The recording file for one test, emptied the first time the test asks for it in this run.</summary>

@@ -47,6 +47,58 @@ public class LabTests
     }
 
     [Fact]
+    public async Task Application_credential_and_token_auth_work_from_OS_variables()
+    {
+        var run = Lab.NewRunId();
+        using var member = Lab.Connect(Lab.Member, "appcred_token_auth");
+        var memberToken = (await member.Session.TokenAsync(Ct))!;
+        var identity = await member.IdentityAsync(Ct);
+        await using var cleanup = new Cleanup();
+
+        // Given an application credential the member created for this run
+        var (credential, secret) = await identity.CreateApplicationCredentialAsync(memberToken.UserId!, run, "smog integration", Ct);
+        cleanup.Add("application credential", () => identity.DeleteApplicationCredentialAsync(memberToken.UserId!, credential.Id, CancellationToken.None));
+
+        // When a shell with only OS_* variables uses it (OS_PROJECT_NAME is stale and must be dropped)
+        using var viaCredential = Lab.ConnectFromVariables(new Dictionary<string, string>
+        {
+            ["OS_AUTH_TYPE"] = "v3applicationcredential",
+            ["OS_AUTH_URL"] = member.Config.Auth.AuthUrl!,
+            ["OS_APPLICATION_CREDENTIAL_ID"] = credential.Id,
+            ["OS_APPLICATION_CREDENTIAL_SECRET"] = secret.Reveal(),
+            ["OS_PROJECT_NAME"] = "smog",
+        }, "appcred_token_auth");
+        var credentialToken = (await viaCredential.Session.TokenAsync(Ct))!;
+
+        // Then Keystone scopes it to the credential's project, and Nova answers it
+        Assert.Equal(memberToken.ProjectId, credentialToken.ProjectId);
+        Assert.Contains(viaCredential.Config.Warnings, w => w.Contains("OS_PROJECT_NAME", StringComparison.Ordinal));
+        _ = await (await viaCredential.ComputeAsync(Ct)).Flavors.ListAsync(false, Ct);
+
+        // And a bare OS_TOKEN (no auth type) is token auth
+        using var viaToken = Lab.ConnectFromVariables(new Dictionary<string, string>
+        {
+            ["OS_AUTH_URL"] = member.Config.Auth.AuthUrl!,
+            ["OS_TOKEN"] = memberToken.Value.Reveal(),
+            ["OS_PROJECT_ID"] = memberToken.ProjectId!,
+        }, "appcred_token_auth");
+        Assert.Equal(Smog.OpenStack.Config.AuthType.Token, viaToken.Config.AuthType);
+        Assert.Equal(memberToken.UserId, (await viaToken.Session.TokenAsync(Ct))!.UserId);
+
+        await identity.DeleteApplicationCredentialAsync(memberToken.UserId!, credential.Id, Ct);
+        // Keystone (22) answers a deleted credential with 404, not 401.
+        var gone = await Assert.ThrowsAsync<OpenStackNotFoundException>(() => Lab.ConnectFromVariables(new Dictionary<string, string>
+        {
+            ["OS_AUTH_TYPE"] = "v3applicationcredential",
+            ["OS_AUTH_URL"] = member.Config.Auth.AuthUrl!,
+            ["OS_APPLICATION_CREDENTIAL_ID"] = credential.Id,
+            ["OS_APPLICATION_CREDENTIAL_SECRET"] = secret.Reveal(),
+        }, "appcred_token_auth").Session.TokenAsync(Ct));
+        Assert.StartsWith("Could not find Application Credential", gone.ServiceMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret.Reveal(), gone.ToString());
+    }
+
+    [Fact]
     public async Task A_member_gets_403_naming_the_rule_on_flavor_create()
     {
         var run = Lab.NewRunId();
