@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Smog.OpenStack;
+using Smog.OpenStack.Compute;
 using Smog.OpenStack.Config;
 using Smog.OpenStack.Http;
 
@@ -53,6 +54,41 @@ internal static partial class Lab
         var env = new ConfigEnvironment(variables.ToImmutableDictionary(), "/nonexistent", "/nonexistent", PhysicalConfigFileSystem.Instance);
         var config = new CloudConfigResolver(env).Resolve(CloudSelection.None);
         return new OpenStackCloud(config, new OpenStackClientOptions { RecordExchangesTo = RecordingFile(recordAs) });
+    }
+
+    /// <summary>
+    /// Removes what an earlier, killed run left behind (servers and aggregates named smog-it-*
+    /// older than 15 minutes): on a one-PCPU host a leftover pinned server would turn the
+    /// pinned-boot test into NoValidHost. Young objects may belong to a run in progress.
+    /// </summary>
+    public static async Task SweepLeftoversAsync(OpenStackCloud admin, CancellationToken ct)
+    {
+        var nova = await admin.ComputeAsync(ct);
+        var cutoff = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(15);
+        foreach (var server in await nova.Servers.ListAsync(new ServerQuery { Name = "^smog-it-", AllProjects = true }, ct))
+        {
+            if (server.Created is not { } created || created > cutoff) continue;
+            await nova.Servers.DeleteAsync(server.Id, ct);
+            await admin.ServerWaiter(nova).WaitForDeletionAsync(server.Id, WaitOptions.Delete, ct);
+        }
+        foreach (var aggregate in await nova.Aggregates.ListAsync(ct))
+        {
+            if (!aggregate.Name.StartsWith("smog-it-", StringComparison.Ordinal) || aggregate.CreatedAt is not { } at || at > cutoff.UtcDateTime) continue;
+            foreach (var host in aggregate.Hosts ?? []) await nova.Aggregates.RemoveHostAsync(aggregate.Id, host, ct);
+            await nova.Aggregates.DeleteAsync(aggregate.Id, ct);
+        }
+    }
+
+    /// <summary>Polls until the condition holds (1 s apart); false when the timeout passes first.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await condition()) return true;
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
     }
 
     private static readonly HashSet<string> Started = [];
