@@ -4,7 +4,8 @@ namespace Smog.Topology;
 
 /// <summary>
 /// The merged result of discovery: the topology, which source supplied each fact
-/// (<see cref="Provenance"/>, e.g. <c>cells[1].memory_mib</c> → <c>numactl</c>) and the
+/// (<see cref="Provenance"/>, e.g. <c>cells[1].memory_mb</c> → <c>numactl -H</c>; keys are listed in
+/// <see cref="Merge.TopologyMerger"/>) and the
 /// disagreements between sources, as warnings.
 /// </summary>
 public sealed record DiscoveryReport

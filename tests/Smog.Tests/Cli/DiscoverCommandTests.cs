@@ -114,6 +114,51 @@ public class DiscoverCommandTests
     }
 
     [Fact]
+    public void Discover_json_reads_back_into_the_same_json()
+    {
+        var (_, first, _) = Run("discover", "--from", Fixtures.PathOf("sysfs/synth-2n-2s-10c-2t-linux"), Fixtures.PathOf("hwloc/synth-2n-2s-10c-2t-linux.xml"), "-o", "json");
+        var path = Path.Combine(Path.GetTempPath(), $"smog-discover-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, first);
+        try
+        {
+            var (exit, second, err) = Run("discover", "--from", path, "-o", "json");
+            Assert.True(exit == 0, err);
+            Assert.Equal(first, second);
+            Assert.Contains("\"sriov_total_vfs\"", second);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_directory_holding_sys_is_read_as_that_tree()
+    {
+        var dir = Directory.CreateTempSubdirectory("smog-sys-").FullName;
+        try
+        {
+            Directory.CreateSymbolicLink(Path.Combine(dir, "sys"), Fixtures.PathOf("sysfs/synth-2n-2s-4c-2t-seq-sparse"));
+            var (exit, json, err) = Run("discover", "--from", dir, "-o", "json");
+            Assert.True(exit == 0, err);
+            using var doc = JsonDocument.Parse(json);
+            Assert.Equal([0, 2], doc.RootElement.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("id").GetInt32()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_directory_that_is_not_sysfs_is_one_line_and_exit_2()
+    {
+        var (exit, _, err) = Run("discover", "--from", Fixtures.PathOf("numactl"));
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("not a sysfs tree", Assert.Single(err.TrimEnd().Split('\n')));
+    }
+
+    [Fact]
     public void A_sysfs_directory_is_read_as_a_tree()
     {
         var (exit, json, err) = Run("discover", "--from", Fixtures.PathOf("sysfs/synth-4n-2s-4c-2t-linux-cpuless"), "-o", "json");

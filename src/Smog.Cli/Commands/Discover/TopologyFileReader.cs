@@ -24,7 +24,10 @@ internal static class TopologyFileReader
     {
         if (Directory.Exists(path))
         {
-            var snapshot = await SysfsSnapshotLoader.LoadAsync(new LocalCommandRunner(), path, cancellationToken);
+            // A copied tree may keep its top folder: accept DIR/sys as well as DIR itself.
+            var root = !Directory.Exists(Path.Combine(path, "devices")) && Directory.Exists(Path.Combine(path, "sys", "devices"))
+                ? Path.Combine(path, "sys") : path;
+            var snapshot = await SysfsSnapshotLoader.LoadAsync(new LocalCommandRunner(), root, cancellationToken);
             if (snapshot.Files.IsEmpty) throw new InputException($"{path}: not a sysfs tree (no devices/system/node or devices/system/cpu files)");
             return Checked(path, TopologyFormat.Sysfs, SysfsParser.Parse(snapshot, path));
         }

@@ -31,7 +31,7 @@ public enum TopologyFact
 /// (adds the 4 KiB pool libvirt computes), hwloc XML;
 /// distances: sysfs, numactl, capabilities, hwloc XML, lstopo console;
 /// PCI devices: sysfs (ids, SR-IOV, NUMA node), hwloc XML, lstopo console; lower sources only
-/// fill fields the chosen one leaves empty (such as block device names);
+/// fill fields the chosen one leaves empty (such as block device names), never the NUMA node;
 /// hostname: hwloc XML.
 /// Memory differs "beyond tolerance" when the gap exceeds both <see cref="MemoryToleranceMiB"/>
 /// and <see cref="MemoryToleranceFraction"/> of the larger value, plus

@@ -9,6 +9,13 @@ namespace Smog.Topology.Merge;
 /// names that source per fact, and every other source that reports the fact differently
 /// becomes a warning.
 /// </summary>
+/// <remarks>
+/// Provenance keys: <c>cells</c> (which cells exist and their CPUs), <c>cpus</c> (sockets, dies,
+/// cores, hence SMT siblings), <c>cells[N].memory_mb</c>, <c>cells[N].free_memory_mb</c>,
+/// <c>cells[N].pages[SIZEkB]</c>, <c>cells[N].distances</c>, <c>pci_devices</c>, <c>hostname</c>.
+/// The cell list and the CPU table may come from different sources: cells say where each CPU
+/// lives, the core source says which CPUs share a core.
+/// </remarks>
 public static class TopologyMerger
 {
     public static DiscoveryReport Merge(IReadOnlyList<SourcedTopology> sources, MergePolicy? policy = null) =>
@@ -61,11 +68,11 @@ public static class TopologyMerger
         private RawCell MergeCell(NumaCell cell)
         {
             var id = cell.Id;
-            var memory = Pick(TopologyFact.Memory, id, c => c.MemoryMiB, $"cells[{id}].memory_mb");
-            var free = Pick(TopologyFact.FreeMemory, id, c => c.FreeMemoryMiB, $"cells[{id}].free_memory_mb");
-            var distances = Pick(TopologyFact.Distances, id, c => c.Distances.IsEmpty ? null : c.Distances, $"cells[{id}].distances");
+            var memory = From(TopologyFact.Memory, id, c => c.MemoryMiB is not null, $"cells[{id}].memory_mb")?.MemoryMiB;
+            var free = From(TopologyFact.FreeMemory, id, c => c.FreeMemoryMiB is not null, $"cells[{id}].free_memory_mb")?.FreeMemoryMiB;
+            var distances = From(TopologyFact.Distances, id, c => !c.Distances.IsEmpty, $"cells[{id}].distances")?.Distances;
             var sizes = Ranked(TopologyFact.Pages).SelectMany(s => s.Topology.Cell(id)?.Pages ?? []).Select(p => p.SizeKiB).Distinct().Order();
-            var pages = sizes.Select(size => Pick(TopologyFact.Pages, id, c => c.PagesOfSize(size), $"cells[{id}].pages[{size}kB]")!);
+            var pages = sizes.Select(size => From(TopologyFact.Pages, id, c => c.PagesOfSize(size) is not null, $"cells[{id}].pages[{size}kB]")!.PagesOfSize(size)!);
             return new RawCell(id)
             {
                 MemoryMiB = memory,
@@ -75,20 +82,14 @@ public static class TopologyMerger
             };
         }
 
-        /// <summary>The value from the best source that states it for the cell, recording provenance.</summary>
-        private T? Pick<T>(TopologyFact fact, int cellId, Func<NumaCell, T?> get, string key) where T : class =>
-            PickCore(fact, cellId, c => get(c) is { } v ? (object)v : null, key) as T;
-
-        private long? Pick(TopologyFact fact, int cellId, Func<NumaCell, long?> get, string key) =>
-            PickCore(fact, cellId, c => get(c) is { } v ? (object)v : null, key) as long?;
-
-        private object? PickCore(TopologyFact fact, int cellId, Func<NumaCell, object?> get, string key)
+        /// <summary>The cell as told by the best source that states the fact for it; records that source.</summary>
+        private NumaCell? From(TopologyFact fact, int cellId, Func<NumaCell, bool> states, string key)
         {
             foreach (var s in Ranked(fact))
             {
-                if (s.Topology.Cell(cellId) is not { } cell || get(cell) is not { } value) continue;
+                if (s.Topology.Cell(cellId) is not { } cell || !states(cell)) continue;
                 _provenance[key] = s.Source;
-                return value;
+                return cell;
             }
             return null;
         }
@@ -107,12 +108,13 @@ public static class TopologyMerger
                     if (other.Topology.PciDevices.FirstOrDefault(d => d.Address == device.Address) is not { } o) continue;
                     if (o.NumaNode is { } n && device.NumaNode is { } m && n != m)
                         _warnings.Add($"PCI {device.Address}: {other.Source} puts it on node {n}, {ranked[0].Source} (used) on node {m}");
+                    // The NUMA node is never filled in: sysfs's -1 ("no affinity", what Nova reads) must
+                    // not become hwloc's guess, which puts I/O of a one-node machine on node 0.
                     result = result with
                     {
                         VendorId = result.VendorId ?? o.VendorId,
                         ProductId = result.ProductId ?? o.ProductId,
                         ClassCode = result.ClassCode ?? o.ClassCode,
-                        NumaNode = result.NumaNode ?? o.NumaNode,
                         NetDev = result.NetDev ?? o.NetDev,
                         BlockDev = result.BlockDev ?? o.BlockDev,
                         Description = result.Description ?? o.Description,

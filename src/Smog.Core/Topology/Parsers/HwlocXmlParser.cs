@@ -20,9 +20,11 @@ public static class HwlocXmlParser
 {
     public const string DefaultSource = "hwloc XML";
 
-    // hwloc 2.x HWLOC_OBJ_OSDEV_* values as written in osdev_type.
-    private const string OsDevBlock = "0";
-    private const string OsDevNetwork = "2";
+    // osdev_type: hwloc 2.x writes an enum (0 block, 2 network); hwloc 3 (topology version 3.x)
+    // writes a bit mask of HWLOC_OBJ_OSDEV_* flags (1 storage, 16 network).
+    private static bool IsNetwork(XElement osdev, bool v3) => OsDevType(osdev) is { } t && (v3 ? (t & 16) != 0 : t == 2);
+    private static bool IsBlock(XElement osdev, bool v3) => OsDevType(osdev) is { } t && (v3 ? (t & 1) != 0 : t == 0);
+    private static int? OsDevType(XElement osdev) => TextLines.TryInt(osdev.Attr("osdev_type") ?? "", out var t) ? t : null;
 
     public static Parsed<HostTopology> Parse(string text, string source = DefaultSource)
     {
@@ -32,14 +34,15 @@ public static class HwlocXmlParser
             return Fail(source, root, "a <topology> root element (hwloc XML)", $"<{root.Name.LocalName}>");
         if (root.Elements("object").FirstOrDefault() is not { } machine)
             return Fail(source, root, "a top-level <object> (the Machine)", null);
-        return new Reader(source).Read(root, machine);
+        var v3 = root.Attr("version") is { } version && !version.StartsWith("2.", StringComparison.Ordinal) && !version.StartsWith("1.", StringComparison.Ordinal);
+        return new Reader(source, v3).Read(root, machine);
     }
 
     private static Parsed<HostTopology> Fail(string source, XObject at, string expected, string? found) =>
         Parsed<HostTopology>.Fail(new ParseError(source, SafeXml.LineOf(at), expected, found));
 
     /// <summary>Lives for one parse.</summary>
-    private sealed class Reader(string source)
+    private sealed class Reader(string source, bool v3)
     {
         private readonly List<(int Id, CpuSet Cpus, RawCell Cell)> _nodes = [];
         private readonly Dictionary<int, (XElement Pu, int Socket, int Die, long CoreKey)> _pus = [];
@@ -61,7 +64,8 @@ public static class HwlocXmlParser
                 if (home.Cpus is null) return Fail(source, pu, $"a NUMANode whose cpuset holds PU P#{id}", null);
                 cpus.Add(new RawCpu(id, home.Id, socket, die, coreKey));
             }
-            var hostname = machine.Elements("info").FirstOrDefault(i => i.Attr("name") == "HostName")?.Attr("value");
+            // hwloc 2 puts the HostName info on the Machine, hwloc 3 on <topology>.
+            var hostname = machine.Elements("info").Concat(root.Elements("info")).FirstOrDefault(i => i.Attr("name") == "HostName")?.Attr("value");
             return Parsed<HostTopology>.Ok(TopologyAssembler.Build(hostname, _nodes.Select(n => n.Cell), cpus, _pci));
         }
 
@@ -73,7 +77,7 @@ public static class HwlocXmlParser
                 var type = child.Attr("type");
                 switch (type)
                 {
-                    case "Package":
+                    case "Package" or "Socket": // hwloc before 1.11 called packages sockets
                         Walk(child, OsIndex(child) ?? socket, die, coreKey);
                         break;
                     case "Die":
@@ -87,6 +91,8 @@ public static class HwlocXmlParser
                         break;
                     case "NUMANode":
                         ReadNumaNode(child);
+                        // hwloc 1.x XML nests packages or cores inside NUMANodes; hwloc 2 only memory-side caches.
+                        Walk(child, socket, die, coreKey);
                         break;
                     case "PCIDev":
                         ReadPci(child);
@@ -148,7 +154,6 @@ public static class HwlocXmlParser
                 pages.Add(new PagePool(size / 1024, count));
             }
             _nodes.Add((id, cpus, new RawCell(id) { MemoryMiB = memory, Pages = pages.ToImmutable() }));
-            Walk(node, null, 0, null); // memory-side caches or Misc may hang below; no PUs expected
         }
 
         private void ReadPci(XElement dev)
@@ -170,8 +175,8 @@ public static class HwlocXmlParser
                 VendorId = ids.Length == 2 ? PciIds.Hex(ids[0], 4) : null,
                 ProductId = ids.Length == 2 ? PciIds.Hex(ids[1], 4) : null,
                 NumaNode = LocalNode(dev),
-                NetDev = osdevs.FirstOrDefault(o => o.Attr("osdev_type") == OsDevNetwork)?.Attr("name"),
-                BlockDev = osdevs.FirstOrDefault(o => o.Attr("osdev_type") == OsDevBlock)?.Attr("name"),
+                NetDev = osdevs.FirstOrDefault(o => IsNetwork(o, v3))?.Attr("name"),
+                BlockDev = osdevs.FirstOrDefault(o => IsBlock(o, v3))?.Attr("name"),
                 Description = dev.Elements("info").FirstOrDefault(i => i.Attr("name") == "PCIDevice")?.Attr("value"),
             });
             Walk(dev, null, 0, null); // PCI bridges below a device lead to more devices

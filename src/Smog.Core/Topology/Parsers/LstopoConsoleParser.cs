@@ -36,6 +36,8 @@ public static partial class LstopoConsoleParser
 
     private sealed class Node(string type, int line)
     {
+        /// <summary>Unique within one parse (set by the tree builder); a Core's id keys its PUs.</summary>
+        public int Id { get; set; }
         public string Type { get; } = type;
         public int Line { get; } = line;
         public int? Logical { get; init; }
@@ -101,6 +103,7 @@ public static partial class LstopoConsoleParser
         error = null;
         var stack = new Stack<(int Indent, Node Node)>();
         Node? root = null;
+        var created = 0;
         foreach (var line in lines)
         {
             var indent = line.Text.Length - line.Text.TrimStart(' ').Length;
@@ -120,6 +123,7 @@ public static partial class LstopoConsoleParser
                     error = new ParseError(source, line.Number, "an lstopo object such as 'Core L#0' or 'PU L#0 (P#0)'", itemText.Trim());
                     return null;
                 }
+                node.Id = ++created;
                 if (parent is null)
                 {
                     if (node.Type != "Machine") { error = new ParseError(source, line.Number, "'Machine' first", itemText.Trim()); return null; }
@@ -183,8 +187,7 @@ public static partial class LstopoConsoleParser
         pu.Ancestors().FirstOrDefault(a => a.Type == type) is { } a ? a.Physical ?? a.Logical : null;
 
     private static long CoreKey(Node pu) =>
-        pu.Ancestors().FirstOrDefault(a => a.Type == "Core") is { } core ? core.Line * 1024L + core.Parent!.Children.IndexOf(core)
-            : (1L << 40) + pu.Physical!.Value;
+        pu.Ancestors().FirstOrDefault(a => a.Type == "Core") is { } core ? core.Id : (1L << 40) + pu.Physical!.Value;
 
     private static PciDevice ToPci(Node dev)
     {

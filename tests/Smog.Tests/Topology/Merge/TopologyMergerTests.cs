@@ -95,5 +95,8 @@ public class TopologyMergerTests
         var report = TopologyMerger.Merge([new("hwloc", TopologyFormat.HwlocXml, hwloc), new("sysfs", TopologyFormat.Sysfs, sysfs)]);
         Assert.Equal("sysfs", report.Provenance["pci_devices"]);
         Assert.Contains(report.Topology.PciDevices, d => d.BlockDev is not null); // only hwloc names block devices
+        // hwloc puts the I/O of this one-node VM on node 0; sysfs says -1 (no affinity), and that stays.
+        Assert.Contains(hwloc.PciDevices, d => d.NumaNode == 0);
+        Assert.All(report.Topology.PciDevices, d => Assert.Null(d.NumaNode));
     }
 }

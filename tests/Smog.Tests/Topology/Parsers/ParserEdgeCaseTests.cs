@@ -20,6 +20,30 @@ public class ParserEdgeCaseTests
           1:  21  10
         """;
 
+    public static TheoryData<TopologyFormat, string> EmptyAndGarbage()
+    {
+        var data = new TheoryData<TopologyFormat, string>();
+        foreach (var format in new[] { TopologyFormat.Numactl, TopologyFormat.LstopoConsole, TopologyFormat.HwlocXml, TopologyFormat.Capabilities, TopologyFormat.TopologyJson })
+            foreach (var input in new[] { "", "   \n\n", "\u0000\u0001garbage<>{", "<topology/>", "{\"cells\": 7}" })
+                data.Add(format, input);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EmptyAndGarbage))]
+    public void Empty_and_garbage_input_is_a_parse_error(TopologyFormat format, string input)
+    {
+        var parsed = TopologyFormats.Parse(format, input, "in");
+        Assert.False(parsed.Success);
+        Assert.Equal("in", parsed.Errors[0].Source);
+    }
+
+    [Fact]
+    public void Empty_sysfs_snapshot_is_a_parse_error()
+    {
+        Assert.False(SysfsParser.Parse(SysfsSnapshot.Of([]), "/sys").Success);
+    }
+
     [Fact]
     public void Numactl_reads_cells_memory_and_distances()
     {
@@ -133,6 +157,64 @@ public class ParserEdgeCaseTests
         Assert.Equal(("1af4", "1042", "0180", "vda", (int?)0), (disk.VendorId, disk.ProductId, disk.ClassCode, disk.BlockDev, disk.NumaNode));
         Assert.Equal("eth0", t.PciDevices.Single(d => d.Address == "0000:00:03.0").NetDev);
         Assert.Equal([4L, 2048L, 1048576L], t.Cells[0].Pages.Select(p => p.SizeKiB));
+    }
+
+    [Fact]
+    public void Hwloc_3_xml_osdev_flags_and_root_hostname()
+    {
+        // hwloc 3 writes osdev_type as flags (16 network, 1 storage) and HostName on <topology>.
+        const string xml = """
+            <topology version="3.0">
+              <object type="Machine" os_index="0" cpuset="0x00000001" nodeset="0x00000001">
+                <object type="Package" os_index="0" cpuset="0x00000001" nodeset="0x00000001">
+                  <object type="NUMANode" os_index="0" cpuset="0x00000001" nodeset="0x00000001" local_memory="1073741824"/>
+                  <object type="Core" os_index="0" cpuset="0x00000001"><object type="PU" os_index="0" cpuset="0x00000001"/></object>
+                  <object type="Bridge" bridge_type="0-1">
+                    <object type="PCIDev" pci_busid="0000:04:00.0" pci_type="0200 [8086:10c9] [003c:003f] 01 00">
+                      <object type="OSDev" name="eth0" osdev_type="16"/>
+                    </object>
+                    <object type="PCIDev" pci_busid="0000:00:1f.2" pci_type="0101 [8086:3a20] [003c:000d] 00 00">
+                      <object type="OSDev" name="sda" osdev_type="1"/>
+                    </object>
+                  </object>
+                </object>
+              </object>
+              <info name="HostName" value="node004"/>
+            </topology>
+            """;
+        var t = HwlocXmlParser.Parse(xml).Value;
+        Assert.Equal("node004", t.Hostname);
+        Assert.Equal(("eth0", (int?)0), (t.PciDevices.Single(d => d.Address == "0000:04:00.0").NetDev, t.PciDevices[1].NumaNode));
+        Assert.Equal("sda", t.PciDevices.Single(d => d.Address == "0000:00:1f.2").BlockDev);
+    }
+
+    [Fact]
+    public void Hwloc_1_xml_with_cores_inside_numa_nodes_keeps_their_package()
+    {
+        // hwloc 1.x: Package > NUMANode > Core > PU (AMD Magny-Cours style, two nodes per package).
+        const string xml = """
+            <topology>
+              <object type="Machine" os_index="0" cpuset="0x0000000f">
+                <object type="Socket" os_index="1" cpuset="0x0000000f">
+                  <object type="NUMANode" os_index="0" cpuset="0x00000003" local_memory="1073741824">
+                    <object type="Core" os_index="0" cpuset="0x00000003">
+                      <object type="PU" os_index="0" cpuset="0x00000001"/>
+                      <object type="PU" os_index="1" cpuset="0x00000002"/>
+                    </object>
+                  </object>
+                  <object type="NUMANode" os_index="1" cpuset="0x0000000c" local_memory="1073741824">
+                    <object type="Core" os_index="1" cpuset="0x0000000c">
+                      <object type="PU" os_index="2" cpuset="0x00000004"/>
+                      <object type="PU" os_index="3" cpuset="0x00000008"/>
+                    </object>
+                  </object>
+                </object>
+              </object>
+            </topology>
+            """;
+        var t = HwlocXmlParser.Parse(xml).Value;
+        Assert.Equal(["0-1", "2-3"], t.Cells.Select(c => c.Cpus.ToString()));
+        Assert.All(t.Cpus, c => Assert.Equal(1, c.Socket));
     }
 
     [Fact]

@@ -1,0 +1,48 @@
+using System.Runtime.CompilerServices;
+using Smog.Cli;
+using Spectre.Console;
+
+namespace Smog.Tests.Cli;
+
+/// <summary>
+/// Golden files for what people and scripts read: the discover table and JSON. A change in
+/// output fails here; after review, approve it with <c>SMOG_APPROVE=1 dotnet test</c>, which
+/// rewrites the files under Cli/Golden/.
+/// </summary>
+public class DiscoverGoldenTests
+{
+    private static string GoldenDir([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "Golden");
+
+    private static string Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(stdout),
+        });
+        console.Profile.Width = 1000; // no wrapping: absolute fixture paths differ in length between checkouts
+        Assert.Equal(0, SmogApp.Run(args, console, new StringWriter()));
+        // Paths differ between checkouts; the golden text names fixtures relative to tests/fixtures.
+        return stdout.ToString().Replace(Fixtures.Root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).ReplaceLineEndings("\n");
+    }
+
+    public static TheoryData<string, string[]> Cases => new()
+    {
+        { "table-sriov-host.txt", ["discover", "--from", Fixtures.PathOf("sysfs/synth-2n-2s-10c-2t-linux"), Fixtures.PathOf("numactl/synth-2n-2s-10c-2t-linux.txt")] },
+        { "table-disagreeing-sources.txt", ["discover", "--from", Fixtures.PathOf("numactl/synth-4n-2s-4c-2t-linux.txt"), Fixtures.PathOf("caps/synth-2n-2s-4c-2t-seq-memless.xml")] },
+        { "json-4-nodes.json", ["discover", "--from", Fixtures.PathOf("hwloc/synth-4n-2s-4c-2t-linux.xml"), "--output", "json"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Output_matches_its_golden_file(string golden, string[] args)
+    {
+        var actual = Run(args);
+        var path = Path.Combine(GoldenDir(), golden);
+        if (Environment.GetEnvironmentVariable("SMOG_APPROVE") == "1") File.WriteAllText(path, actual);
+        Assert.True(File.Exists(path), $"no golden file {golden}; run with SMOG_APPROVE=1 to create it");
+        Assert.Equal(File.ReadAllText(path), actual);
+    }
+}
