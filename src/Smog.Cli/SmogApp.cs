@@ -26,6 +26,11 @@ public static class SmogApp
             error.WriteLine($"smog: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (CheckFailedException e)
+        {
+            error.WriteLine($"smog: {e.Message}");
+            return ExitCodes.CheckFailed;
+        }
         catch (Smog.OpenStack.Config.ConfigException e)
         {
             // clouds.yaml / OS_* problems: already one line naming the file or variable and key.
@@ -55,3 +60,9 @@ public static class ExitCodes
 /// The CLI prints it on stderr and exits <see cref="ExitCodes.BadInput"/>.
 /// </summary>
 public sealed class InputException(string message) : Exception(message);
+
+/// <summary>
+/// A check or prediction came out negative (exit <see cref="ExitCodes.CheckFailed"/>); the
+/// message is one line saying why.
+/// </summary>
+public sealed class CheckFailedException(string message) : Exception(message);

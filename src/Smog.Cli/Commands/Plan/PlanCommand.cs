@@ -1,8 +1,10 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
+using Smog.Libvirt.Generation;
 using Smog.Nova.Cases;
 using Smog.Nova.Host;
+using Smog.Topology;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -44,6 +46,10 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         [Description("nova.conf [DEFAULT] vcpu_pin_set (legacy) for --host-topology.")]
         public string? VcpuPinSet { get; init; }
 
+        [CommandOption("--xml")]
+        [Description("Print the NUMA-relevant domain XML (memory, vcpu, memoryBacking, numatune, cputune, cpu) Nova 26's libvirt driver would write (--case only).")]
+        public bool Xml { get; init; }
+
         [CommandOption("-o|--output <FORMAT>")]
         [Description("human (default) or json.")]
         [DefaultValue("human")]
@@ -52,6 +58,7 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         public override ValidationResult Validate() =>
             (Case is null) == (Batch is null) ? ValidationResult.Error("give exactly one of --case or --batch")
             : Output is not ("human" or "json") ? ValidationResult.Error("--output must be human or json")
+            : Xml && Batch is not null ? ValidationResult.Error("--xml works with --case only")
             : HostTopology is null && (CpuDedicatedSet ?? CpuSharedSet ?? VcpuPinSet) is not null
                 ? ValidationResult.Error("--cpu-dedicated-set, --cpu-shared-set and --vcpu-pin-set need --host-topology")
             : ValidationResult.Success();
@@ -63,9 +70,25 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         if (settings.Batch is { } batch) return RunBatch(batch, settings.Recorded, host, console.Profile.Out.Writer);
         var root = CaseFiles.ReadJson(settings.Case!);
         var resolver = settings.Recorded is { } rec ? new RecordedRequestResolver(CaseFiles.ReadJson(rec)) : RequestResolvers.Default;
-        var (result, us) = Timed(CaseFiles.ParseCase(root, settings.Case!, host), resolver);
+        var planCase = CaseFiles.ParseCase(root, settings.Case!, host);
+        var (result, us) = Timed(planCase, resolver);
+        if (settings.Xml) return WriteXml(result, planCase, settings);
         if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(PlanResultJson.Write(result, us, indented: true));
         else PlacementView.Render(console, result, us);
+        return ExitCodes.Ok;
+    }
+
+    private int WriteXml(PlanResult result, PlanCase planCase, Settings settings)
+    {
+        var configOverride = settings.HostTopology is null ? null : new NovaComputeConfig
+        {
+            CpuDedicatedSet = settings.CpuDedicatedSet is { } d ? CpuSet.Parse(d) : null,
+            CpuSharedSet = settings.CpuSharedSet is { } s ? CpuSet.Parse(s) : null,
+            VcpuPinSet = settings.VcpuPinSet is { } v ? CpuSet.Parse(v) : null,
+        };
+        var (xml, refusal) = PlanXml.Render(result, planCase, configOverride);
+        if (xml is null) throw new CheckFailedException($"{settings.Case}: {refusal}");
+        console.Profile.Out.Writer.WriteLine(xml);
         return ExitCodes.Ok;
     }
 
