@@ -6,20 +6,7 @@ namespace Smog.Tests.Cli;
 
 public class DiscoverCommandTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(stdout),
-        });
-        console.Profile.Width = 200;
-        var exit = SmogApp.Run(args, console, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void From_a_four_node_hwloc_xml_prints_four_nodes_as_json()

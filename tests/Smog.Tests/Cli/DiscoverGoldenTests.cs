@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Smog.Cli;
-using Spectre.Console;
 
 namespace Smog.Tests.Cli;
 
@@ -15,17 +13,11 @@ public class DiscoverGoldenTests
 
     private static string Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(stdout),
-        });
-        console.Profile.Width = 1000; // no wrapping: absolute fixture paths differ in length between checkouts
-        Assert.Equal(0, SmogApp.Run(args, console, new StringWriter()));
+        // No wrapping: absolute fixture paths differ in length between checkouts.
+        var (exit, stdout, err) = CliRunner.Run(args, width: 1000);
+        Assert.True(exit == 0, err);
         // Paths differ between checkouts; the golden text names fixtures relative to tests/fixtures.
-        return stdout.ToString().Replace(Fixtures.Root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).ReplaceLineEndings("\n");
+        return stdout.Replace(Fixtures.Root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).ReplaceLineEndings("\n");
     }
 
     public static TheoryData<string, string[]> Cases => new()

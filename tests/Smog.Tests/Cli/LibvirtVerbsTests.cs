@@ -15,14 +15,9 @@ public sealed class LibvirtVerbsTests : IDisposable
 
     private int Run(params string[] args)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(_out),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = 200;
-        return SmogApp.Run(args, console);
+        var (exit, stdout, _) = CliRunner.Run(args);
+        _out.Write(stdout);
+        return exit;
     }
 
     private string Write(string name, string text)

@@ -17,20 +17,7 @@ public sealed class LintCommandTests : IDisposable
         return path;
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(stdout),
-        });
-        console.Profile.Width = 400;
-        var exit = SmogApp.Run(args, console, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliRunner.Run(args, width: 400);
 
     private (int Exit, JsonElement Report) RunJson(string flavorJson, params string[] more)
     {

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Smog.Cli;
-using Spectre.Console;
 
 namespace Smog.Tests.Cli;
 
@@ -14,16 +12,8 @@ public class VerifyGoldenTests
 
     private static (int Code, string Output) Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(stdout),
-        });
-        console.Profile.Width = 1000;
-        var code = SmogApp.Run(args, console, new StringWriter());
-        return (code, stdout.ToString().Replace(Fixtures.Root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).ReplaceLineEndings("\n"));
+        var (code, stdout, _) = CliRunner.Run(args, width: 1000);
+        return (code, stdout.Replace(Fixtures.Root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).ReplaceLineEndings("\n"));
     }
 
     private static string[] Verify(string domain, params string[] more) =>

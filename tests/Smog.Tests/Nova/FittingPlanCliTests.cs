@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Smog.Cli;
-using Spectre.Console;
 
 namespace Smog.Tests.Nova;
 
@@ -11,19 +9,7 @@ public sealed class FittingPlanCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(stdout),
-        });
-        console.Profile.Width = 200;
-        return (SmogApp.Run(args, console, stderr), stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => Smog.Tests.Cli.CliRunner.Run(args);
 
     /// <summary>The fixture case lines with these names, written as files.</summary>
     private string[] CaseFiles(params string[] names)

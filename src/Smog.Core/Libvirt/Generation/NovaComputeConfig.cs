@@ -1,3 +1,4 @@
+using Smog.Nova.Host;
 using Smog.Topology;
 
 namespace Smog.Libvirt.Generation;
@@ -20,17 +21,12 @@ public sealed record NovaComputeConfig
     public string? CpuModel { get; init; }
     public int RealtimeSchedulerPriority { get; init; } = 1;
 
-    /// <summary>
-    /// The CPUs floating vCPUs may use (spec §3.1): vcpu_pin_set, else cpu_shared_set, else none
-    /// when cpu_dedicated_set is set, else every online CPU.
-    /// </summary>
-    public CpuSet SharedCpus(CpuSet online) =>
-        VcpuPinSet ?? CpuSharedSet ?? (CpuDedicatedSet is not null ? CpuSet.Empty : online);
+    /// <summary>The CPU-set options as the Nova host model reads them (one rule for both uses).</summary>
+    public ComputeCpuConfig CpuSets => new() { CpuDedicatedSet = CpuDedicatedSet, CpuSharedSet = CpuSharedSet, VcpuPinSet = VcpuPinSet };
 
-    /// <summary>
-    /// The CPUs pinned vCPUs may use: cpu_dedicated_set; unset and not (only cpu_shared_set set)
-    /// → the shared CPUs too (legacy mode).
-    /// </summary>
-    public CpuSet DedicatedCpus(CpuSet online) =>
-        CpuDedicatedSet ?? (CpuSharedSet is not null && VcpuPinSet is null ? CpuSet.Empty : SharedCpus(online));
+    /// <summary>The CPUs floating vCPUs may use (spec §3.1); see <see cref="ComputeCpuConfig.SharedCpus"/>.</summary>
+    public CpuSet SharedCpus(CpuSet online) => CpuSets.SharedCpus(online);
+
+    /// <summary>The CPUs pinned vCPUs may use; see <see cref="ComputeCpuConfig.DedicatedCpus"/>.</summary>
+    public CpuSet DedicatedCpus(CpuSet online) => CpuSets.DedicatedCpus(online);
 }
