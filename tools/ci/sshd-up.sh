@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throwaway OpenSSH server on 127.0.0.1 for the SSH integration tests.
 # Usage: tools/ci/sshd-up.sh DIR   (DIR is created, mode 700; everything lives in it)
-# Writes DIR/inventory.yml (host "sshd-loopback") and DIR/known_hosts, plus a second
-# client key that sshd does not accept (DIR/wrong_ed25519) for the refusal test.
+# Writes DIR/inventory.yml (host "sshd-loopback") and DIR/known_hosts, plus a client key
+# that sshd does not accept (DIR/wrong_ed25519) and one encrypted with the passphrase
+# smog-ci-passphrase (DIR/client_pass_ed25519) for the refusal and passphrase tests.
 # Last line of stdout: export SMOG_SSHD_INVENTORY=DIR/inventory.yml
 # Recipe: research/real-components.md §3. Never listens on anything but 127.0.0.1.
 set -euo pipefail
@@ -22,7 +23,9 @@ fi
 for k in host_ed25519 client_ed25519 wrong_ed25519; do
   [ -f "$D/$k" ] || ssh-keygen -q -t ed25519 -N '' -C "smog-ci-$k" -f "$D/$k"
 done
-cp "$D/client_ed25519.pub" "$D/authorized_keys"
+# An encrypted client key for the passphrase test; the passphrase is a throwaway test value.
+[ -f "$D/client_pass_ed25519" ] || ssh-keygen -q -t ed25519 -N 'smog-ci-passphrase' -C smog-ci-client_pass -f "$D/client_pass_ed25519"
+cat "$D/client_ed25519.pub" "$D/client_pass_ed25519.pub" >"$D/authorized_keys"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 PORT=""

@@ -110,6 +110,38 @@ public class SshCommandRunnerTests
         Assert.Equal($"{target.Name}: key passphrase variable SMOG_TEST_UNSET_PASSPHRASE is not set", error.Message);
     }
 
+    [Fact]
+    public async Task An_encrypted_key_opens_with_the_passphrase_from_its_variable_and_never_echoes_it()
+    {
+        var variable = $"SMOG_TEST_PASSPHRASE_{Guid.NewGuid():N}";
+        var target = SshLoopback.Target() with { KeyPath = Path.Combine(SshLoopback.Dir, "client_pass_ed25519"), KeyPassphraseEnv = variable };
+        try
+        {
+            Environment.SetEnvironmentVariable(variable, "not-the-passphrase");
+            var error = await Assert.ThrowsAsync<HostAccessException>(() => SshLoopback.ConnectAsync(target));
+            Assert.StartsWith($"{target.Name}: cannot load key {target.KeyPath}", error.Message);
+            Assert.DoesNotContain("not-the-passphrase", error.ToString());
+
+            Environment.SetEnvironmentVariable(variable, "smog-ci-passphrase"); // sshd-up.sh's throwaway test key
+            using var ssh = await SshLoopback.ConnectAsync(target);
+            Assert.Equal(0, (await ssh.RunAsync("true", [], Ct))!.ExitCode);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public async Task A_port_that_accepts_but_never_speaks_ssh_times_out()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var target = SshLoopback.Target() with { Port = ((IPEndPoint)silent.LocalEndpoint).Port, ConnectTimeout = TimeSpan.FromSeconds(1) };
+        var error = await Assert.ThrowsAsync<HostAccessException>(() => SshLoopback.ConnectAsync(target));
+        Assert.Equal($"{target.Display}: no answer within 1 s", error.Message);
+    }
+
     private static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
