@@ -1,4 +1,7 @@
 using Smog.Cli.Commands.Discover;
+using Smog.Cli.Commands.Lint;
+using Smog.Cli.Commands.Verify;
+using Smog.Cli.Commands.Xml;
 using Spectre.Console.Cli;
 
 namespace Smog.Cli;
@@ -9,5 +12,8 @@ internal static class CommandRegistry
     public static void Register(IConfigurator config)
     {
         config.AddCommand<DiscoverCommand>("discover").WithDescription("Show a host's NUMA topology (cells, CPUs, SMT siblings, memory, huge pages, PCI)");
+        config.AddCommand<LintCommand>("lint").WithDescription("Check a flavor's extra specs (and image properties) against what Nova 26 accepts and does");
+        config.AddCommand<VerifyCommand>("verify").WithDescription("Check a guest's domain XML against the NUMA promises of its flavor and image");
+        config.AddBranch("xml", xml => xml.AddCommand<FakeNumaCommand>("fake-numa").WithDescription("Give an L1 hypervisor's domain XML a fake NUMA layout"));
     }
 }

@@ -26,6 +26,12 @@ public static class SmogApp
             error.WriteLine($"smog: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Smog.OpenStack.Config.ConfigException e)
+        {
+            // clouds.yaml / OS_* problems: already one line naming the file or variable and key.
+            error.WriteLine($"smog: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (CommandAppException e)
         {
             error.WriteLine($"smog: {FirstLine(e.Message)}");

@@ -79,3 +79,20 @@ public class ExtraSpecCatalogueTests
         Assert.Contains("'hw' namespace", ExtraSpecApiValidator.Validate("hw:numa_policy", "strict"));
     }
 }
+
+public class ImagePropertyCatalogueTests
+{
+    [Theory]
+    [InlineData("hw_numa_cpus.3", "hw_numa_cpus.N")]
+    [InlineData("hw_cpu_policy", "hw_cpu_policy")]
+    [InlineData("hw_numa_cpus.x", null)]
+    [InlineData("hw_emulator_threads_policy", null)]
+    public void Properties_resolve_to_their_catalogue_entry(string name, string? entry) =>
+        Assert.Equal(entry, ImagePropertyCatalogue.Find(name)?.Name);
+
+    [Fact]
+    public void Every_image_property_names_an_extra_spec_nova_reads() =>
+        Assert.All(ImagePropertyCatalogue.All, d => Assert.True(
+            d.FlavorKey!.StartsWith("hw:cpu_max_", StringComparison.Ordinal) // read by Nova, unknown to the API validator
+            || ExtraSpecCatalogue.Find(d.FlavorKey.Replace(".N", ".0", StringComparison.Ordinal)) is not null, d.Name));
+}

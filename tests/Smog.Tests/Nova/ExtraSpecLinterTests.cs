@@ -1,3 +1,4 @@
+using CsCheck;
 using Smog.Nova;
 using Smog.Nova.Specs;
 using static Smog.Tests.Nova.NovaTestData;
@@ -37,6 +38,45 @@ public class ExtraSpecLinterTests
         Assert.Equal((severity, rule), (finding.Severity, finding.Rule));
         Assert.False(string.IsNullOrWhiteSpace(finding.Message));
     }
+
+    [Fact]
+    public void Syntax_refusals_point_at_the_key_they_come_from()
+    {
+        // The API error and the create-time Invalid are about the same key: reported once.
+        Assert.Equal("api-rejects", Single(Flavor(4, 2048, ("hw:numa_nodes", "1"), ("hw:numa_cpus.0", "0-x"), ("hw:numa_mem.0", "2048")), "hw:numa_cpus.0").Rule);
+        Assert.Equal("ValueError", Single(Flavor(4, 2048), "hw_cpu_policy", Image(("hw_cpu_policy", "pinned"))).Rule);
+    }
+
+    [Fact]
+    public void Conflicting_hyperthreading_trait_specs_are_ambiguous()
+    {
+        var findings = ExtraSpecLinter.Lint(Flavor(4, 2048, ("hw:cpu_policy", "dedicated"),
+            ("trait:HW_CPU_HYPERTHREADING", "forbidden"), ("trait2:HW_CPU_HYPERTHREADING", "required")));
+        Assert.Contains(findings, f => f.Rule == "ambiguous" && f.Key.Contains("trait2:HW_CPU_HYPERTHREADING"));
+    }
+
+    [Fact]
+    public void A_misspelt_key_gets_a_suggestion() =>
+        Assert.Contains("did you mean hw:cpu_policy?", Single(Flavor(4, 2048, ("hw:cpu_polcy", "dedicated")), "hw:cpu_polcy").Message);
+
+    private static readonly string[] Keys =
+    [
+        "hw:numa_nodes", "hw:numa_cpus.0", "hw:numa_mem.0", "hw:numa_cpus.1", "hw:numa_mem.1", "hw:cpu_policy", "hw:cpu_thread_policy",
+        "hw:emulator_threads_policy", "hw:cpu_dedicated_mask", "hw:cpu_realtime", "hw:cpu_realtime_mask", "hw:mem_page_size",
+        "hw:locked_memory", "hw:pci_numa_affinity_policy", "hw:cpu_sockets", "hw:cpu_max_sockets", "hw:max_cpu_cores",
+        "resources:PCPU", "resources1:VCPU", "trait:HW_CPU_HYPERTHREADING", "hw:numa_mempolicy", "ssd", "hw:bogus", "HW:cpu_policy",
+    ];
+
+    private static readonly string[] Values =
+        ["", " ", "0", "1", "2", "-1", "x", "yes", "dedicated", "mixed", "isolate", "share", "^0", "0-1", "large", "2M", "2MB", "required", "forbidden", "socket"];
+
+    [Fact]
+    public void Never_throws_and_every_finding_is_complete() =>
+        Gen.Select(Gen.Int[0, 16], Gen.Select(Gen.OneOf(Keys), Gen.OneOf(Values)).Array[0, 8]).Sample((vcpus, specs) =>
+        {
+            var flavor = Flavor(vcpus, 2048, [.. specs.DistinctBy(s => s.Item1)]);
+            return ExtraSpecLinter.Lint(flavor).All(f => f.Key.Length > 0 && f.Rule.Length > 0 && f.Message.Length > 0 && !f.Message.Contains('\n'));
+        });
 
     [Fact]
     public void The_mempolicy_message_says_memory_mode_is_always_strict() =>

@@ -10,7 +10,8 @@ public class NumaConstraintsTests
     public static TheoryData<string> RuleRows()
     {
         var data = new TheoryData<string>();
-        foreach (var v in Rows.Value.Where(v => !v.Case.Name!.StartsWith("random", StringComparison.Ordinal))) data.Add(v.Case.Name!);
+        string[] generated = ["random ", "odd ", "topology "];
+        foreach (var v in Rows.Value.Where(v => !generated.Any(g => v.Case.Name!.StartsWith(g, StringComparison.Ordinal)))) data.Add(v.Case.Name!);
         return data;
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Smog.Nova.Cases;
 using Smog.Nova;
 using Smog.Nova.Constraints;
 using static Smog.Tests.Nova.NovaTestData;
@@ -37,6 +39,35 @@ public class PlacementAndPciTests
         Assert.Equal(traits, string.Join(",", request.Traits.Select(t => $"{t.Key}={t.Value}")));
         Assert.Equal(flavor.MemoryMiB, request.MemoryMiB);
     }
+
+    /// <summary>placement.jsonl: Nova's ResourceRequest (merged over groups) for every resolvable fixture case.</summary>
+    [Fact]
+    public void Agrees_with_nova_resource_request_on_every_recorded_case()
+    {
+        var path = NovaFixtures.Find("nova-constraints/placement.jsonl")!;
+        var failures = new List<string>();
+        var rows = 0;
+        foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
+        {
+            rows++;
+            var parsed = CaseFile.Parse(line, path).Value;
+            var row = JsonDocument.Parse(line).RootElement;
+            var request = Placement(parsed.Flavor.ToFlavor(), parsed.ToImageProperties());
+            var expected = $"VCPU={row.GetProperty("vcpu").GetInt64()} PCPU={row.GetProperty("pcpu").GetInt64()} MEMORY_MB={row.GetProperty("memory_mb").GetInt64()}"
+                           + $" required={Names(row, "required")} forbidden={Names(row, "forbidden")}";
+            var actual = $"VCPU={request.Vcpu} PCPU={request.Pcpu} MEMORY_MB={request.MemoryMiB}"
+                         + $" required={Traits(request, TraitRequirement.Required)} forbidden={Traits(request, TraitRequirement.Forbidden)}";
+            if (expected != actual) failures.Add($"{parsed.Name}: nova {expected} / smog {actual}");
+        }
+        Assert.True(rows > 500);
+        Assert.Empty(failures);
+    }
+
+    private static string Names(JsonElement row, string field) =>
+        string.Join(",", row.GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+
+    private static string Traits(PlacementRequest request, TraitRequirement kind) =>
+        string.Join(",", request.Traits.Where(t => t.Value == kind).Select(t => t.Key));
 
     [Theory]
     [InlineData("required", null, "Required", null)]

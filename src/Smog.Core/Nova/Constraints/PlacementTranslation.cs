@@ -6,47 +6,42 @@ namespace Smog.Nova.Constraints;
 
 /// <summary>
 /// The CPU/memory part of the placement request Nova's scheduler builds
-/// (<c>ResourceRequest.from_request_spec</c>, <c>_translate_pinning_policies</c>): explicit
-/// <c>resources:</c> amounts are kept; flavor/image <c>dedicated</c> becomes PCPU=vcpus,
-/// <c>mixed</c> PCPU=|pinned| plus VCPU=rest; emulator isolate adds one PCPU; thread policy
-/// isolate/require becomes HW_CPU_HYPERTHREADING forbidden/required; PCI policy <c>socket</c>
-/// requires COMPUTE_SOCKET_PCI_NUMA_AFFINITY. Hugepages are not a placement resource.
+/// (<c>ResourceRequest.from_request_spec</c>, <c>_translate_pinning_policies</c>), merged over all
+/// request groups: explicit <c>resources[N]:</c> amounts (non-negative integers) are kept; flavor/
+/// image <c>dedicated</c> becomes PCPU=vcpus, <c>mixed</c> PCPU=|pinned| plus VCPU=rest; emulator
+/// isolate adds one PCPU; without any VCPU/PCPU the flavor's vCPUs are asked as VCPU; thread
+/// policy isolate/require becomes HW_CPU_HYPERTHREADING forbidden/required; PCI policy
+/// <c>socket</c> requires COMPUTE_SOCKET_PCI_NUMA_AFFINITY. Hugepages are not a placement resource.
 /// </summary>
 public static partial class PlacementTranslation
 {
     public const string SocketPciAffinityTrait = "COMPUTE_SOCKET_PCI_NUMA_AFFINITY";
 
-    [GeneratedRegex("^resources:(VCPU|PCPU|MEMORY_MB)$", RegexOptions.CultureInvariant)]
-    private static partial Regex UnsuffixedCpuOrMemory();
-
-    [GeneratedRegex("^trait:([A-Z0-9_]+)$", RegexOptions.CultureInvariant)]
-    private static partial Regex UnsuffixedTrait();
+    // ResourceRequest.XS_KEYPAT: prefix, optional group suffix, name.
+    [GeneratedRegex("^(resources|trait)([a-zA-Z0-9_-]{1,64})?:(.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex RequestKey();
 
     /// <summary>Placement request for a flavor/image whose constraints resolved (call after <see cref="NumaConstraints.Get"/> succeeded).</summary>
     public static PlacementRequest Translate(Flavor flavor, ImageProperties image, ResolvedConstraints resolved)
     {
-        var explicitAmounts = flavor.ExtraSpecs
-            .Select(kv => (Match: UnsuffixedCpuOrMemory().Match(kv.Key), kv.Value))
-            .Where(x => x.Match.Success && PythonSyntax.TryParseInt(x.Value, out _))
-            .ToDictionary(x => x.Match.Groups[1].Value, x => { PythonSyntax.TryParseInt(x.Value, out var n); return n; });
-        var traits = ExplicitTraits(flavor, image);
+        var amounts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var traits = new Dictionary<string, TraitRequirement>(StringComparer.Ordinal);
+        ReadExplicitRequests(flavor, image, amounts, traits);
 
         // The scheduler re-reads the flavor/image policies (not those implied by resources:*).
         var (meta, _) = NovaImageMeta.From(image);
-        var policy = meta is null ? null : CpuPolicyRules.ParsePolicy(FlavorOrImage(flavor.Spec("hw:cpu_policy"), meta.CpuPolicy));
-        var threadPolicy = meta is null ? null : CpuPolicyRules.ParseThreadPolicy(FlavorOrImage(flavor.Spec("hw:cpu_thread_policy"), meta.CpuThreadPolicy));
+        var policy = CpuPolicyRules.ParsePolicy(FlavorOrImage(flavor.Spec("hw:cpu_policy"), meta?.CpuPolicy));
+        var threadPolicy = CpuPolicyRules.ParseThreadPolicy(FlavorOrImage(flavor.Spec("hw:cpu_thread_policy"), meta?.CpuThreadPolicy));
         var emulatorIsolate = resolved.EmulatorThreads == EmulatorThreadsPolicy.Isolate ? 1 : 0;
 
-        var vcpu = explicitAmounts.GetValueOrDefault("VCPU");
-        var pcpu = explicitAmounts.GetValueOrDefault("PCPU");
-        if (policy == CpuPolicy.Dedicated) pcpu = flavor.Vcpus + emulatorIsolate;
+        if (policy == CpuPolicy.Dedicated) amounts["PCPU"] = flavor.Vcpus + emulatorIsolate;
         if (policy == CpuPolicy.Mixed)
         {
-            vcpu = flavor.Vcpus - resolved.PinnedCpus.Count;
-            pcpu = resolved.PinnedCpus.Count + emulatorIsolate;
+            amounts["VCPU"] = flavor.Vcpus - resolved.PinnedCpus.Count;
+            amounts["PCPU"] = resolved.PinnedCpus.Count + emulatorIsolate;
         }
-        if (!explicitAmounts.ContainsKey("VCPU") && !explicitAmounts.ContainsKey("PCPU") && policy is not (CpuPolicy.Dedicated or CpuPolicy.Mixed))
-            vcpu = flavor.Vcpus;
+        if (!amounts.ContainsKey("VCPU") && !amounts.ContainsKey("PCPU")) amounts["VCPU"] = flavor.Vcpus;
+        amounts.TryAdd("MEMORY_MB", flavor.MemoryMiB);
 
         switch (threadPolicy)
         {
@@ -56,24 +51,31 @@ public static partial class PlacementTranslation
         if (PciNumaAffinity.Get(flavor, image).Policy == PciNumaAffinityPolicy.Socket)
             traits[SocketPciAffinityTrait] = TraitRequirement.Required;
 
-        var memory = explicitAmounts.TryGetValue("MEMORY_MB", out var mem) ? mem : flavor.MemoryMiB;
-        return new PlacementRequest(vcpu, pcpu, memory, traits.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        return new PlacementRequest(amounts.GetValueOrDefault("VCPU"), amounts.GetValueOrDefault("PCPU"),
+            amounts.GetValueOrDefault("MEMORY_MB"), traits.ToImmutableSortedDictionary(StringComparer.Ordinal));
     }
 
-    private static Dictionary<string, TraitRequirement> ExplicitTraits(Flavor flavor, ImageProperties image)
+    // resources[N]:CLASS amounts (Nova skips non-integers and negatives) summed over groups;
+    // trait[N]:NAME=required|forbidden; the image's trait:NAME=required properties.
+    private static void ReadExplicitRequests(Flavor flavor, ImageProperties image,
+        Dictionary<string, long> amounts, Dictionary<string, TraitRequirement> traits)
     {
-        var traits = new Dictionary<string, TraitRequirement>(StringComparer.Ordinal);
         foreach (var (key, value) in flavor.ExtraSpecs)
         {
-            var m = UnsuffixedTrait().Match(key);
+            var m = RequestKey().Match(key);
             if (!m.Success) continue;
-            if (value == "required") traits[m.Groups[1].Value] = TraitRequirement.Required;
-            if (value == "forbidden") traits[m.Groups[1].Value] = TraitRequirement.Forbidden;
+            var name = m.Groups[3].Value;
+            if (m.Groups[1].Value == "resources")
+            {
+                if (name is "VCPU" or "PCPU" or "MEMORY_MB" && PythonSyntax.TryParseInt(value, out var n) && n >= 0)
+                    amounts[name] = amounts.GetValueOrDefault(name) + n;
+            }
+            else if (value is "required" or "forbidden")
+                traits[name] = value == "required" ? TraitRequirement.Required : TraitRequirement.Forbidden;
         }
         foreach (var (key, value) in image.Values)
             if (key.StartsWith("trait:", StringComparison.Ordinal) && value == "required")
                 traits[key["trait:".Length..]] = TraitRequirement.Required;
-        return traits;
     }
 
     private static string? FlavorOrImage(string? flavorValue, string? imageValue) =>

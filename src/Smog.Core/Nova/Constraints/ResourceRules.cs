@@ -27,6 +27,13 @@ internal static partial class ResourceRules
         (Sum(flavor, VcpuKey()), Sum(flavor, PcpuKey()));
 
     /// <summary>The raw value of the first <c>trait[N]:HW_CPU_HYPERTHREADING</c> spec, else "required" when the image requires the trait.</summary>
+    /// <remarks>
+    /// Nova takes the first such key in the flavor's extra-spec order (insertion order); the
+    /// <see cref="Flavor"/> model keeps keys sorted, so with several such keys of different values
+    /// Smog takes the first in ordinal order. <see cref="Specs.ExtraSpecLinter"/> flags that case.
+    /// </remarks>
+    public static bool IsHyperthreadingKey(string key) => HyperthreadingKey().IsMatch(key);
+
     public static string? HyperthreadingRequirement(Flavor flavor, NovaImageMeta image) =>
         flavor.ExtraSpecs.FirstOrDefault(kv => HyperthreadingKey().IsMatch(kv.Key)).Value
         ?? (image.TraitsRequired.Contains(HyperthreadingTrait) ? "required" : null);

@@ -57,6 +57,7 @@ public static partial class ExtraSpecLinter
         foreach (var (key, value) in flavor.ExtraSpecs) findings.AddRange(LintFlavorKey(flavor, key, value));
         foreach (var (key, _) in image.Values) findings.AddRange(LintImageKey(key));
         findings.AddRange(LintPerNodeGaps(flavor));
+        findings.AddRange(LintHyperthreadingKeys(flavor));
         // A key already reported as an error is not reported again for the refusal it causes at create.
         var erroneous = findings.Where(f => f.Severity == LintSeverity.Error).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         findings.AddRange(LintServerCreate(flavor, image).Where(f => !(f.Severity == LintSeverity.Error && erroneous.Contains(f.Key))));
@@ -82,7 +83,7 @@ public static partial class ExtraSpecLinter
                 $"accepted by the extra-specs API but without effect: Nova's CPU topology code reads hw:cpu_max_{key["hw:max_cpu_".Length..]}");
         if (ExtraSpecApiValidator.Validate(key, value) is { } apiError)
             yield return new(key, LintSeverity.Error, "api-rejects",
-                $"the extra-specs API (microversion ≥ {ExtraSpecApiValidator.FirstValidatingMicroversion}) rejects it: {apiError}");
+                $"the extra-specs API (microversion ≥ {ExtraSpecApiValidator.FirstValidatingMicroversion}) rejects it: {apiError}{Suggestion(key)}");
         else if (key == "hw:mem_page_size" && PageSizeSyntax.Parse(value) is null)
             yield return new(key, LintSeverity.Error, "page-size-boot-invalid",
                 $"'{value}' passes the extra-specs API pattern but server create fails with MemoryPageSizeInvalid; write a unit with B, e.g. 2MB or 1GB, or a KiB number");
@@ -124,11 +125,43 @@ public static partial class ExtraSpecLinter
         }
     }
 
+    // A registered plain name at most two edits away, for typos such as hw:cpu_polcy.
+    private static string Suggestion(string key)
+    {
+        if (ExtraSpecCatalogue.Find(key) is not null) return "";
+        var best = ExtraSpecCatalogue.All.Where(d => !d.Name.Contains('{'))
+            .Select(d => (d.Name, Distance: EditDistance(key, d.Name))).MinBy(x => x.Distance);
+        return best.Distance is > 0 and <= 2 ? $" (did you mean {best.Name}?)" : "";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+
+    // Nova uses the first trait[N]:HW_CPU_HYPERTHREADING in extra-spec insertion order.
+    private static IEnumerable<LintFinding> LintHyperthreadingKeys(Flavor flavor)
+    {
+        var keys = flavor.ExtraSpecs.Where(kv => ResourceRules.IsHyperthreadingKey(kv.Key)).ToList();
+        if (keys.Select(kv => kv.Value).Distinct(StringComparer.Ordinal).Count() > 1)
+            yield return new(string.Join(", ", keys.Select(kv => kv.Key)), LintSeverity.Warning, "ambiguous",
+                "several HW_CPU_HYPERTHREADING trait specs with different values: Nova uses whichever was stored first, so the effective thread policy depends on the order they were set");
+    }
+
     private static IEnumerable<LintFinding> LintServerCreate(Flavor flavor, ImageProperties image)
     {
         var constraints = NumaConstraints.Get(flavor, image);
         if (constraints.Error is { } error)
-            yield return ServerCreateFails(error, flavor);
+            yield return ServerCreateFails(error, flavor, image);
         else
             foreach (var f in LintEffects(flavor, image, constraints.Constraints!)) yield return f;
 
@@ -137,10 +170,10 @@ public static partial class ExtraSpecLinter
             yield return topologyError.ExceptionClass == "ImageVCPULimitsRangeImpossible"
                 ? new(KeyFor(topologyError.ExceptionClass, flavor), LintSeverity.Error, topologyError.ExceptionClass,
                     $"the API accepts the server, but the build fails on every compute node and ends in ERROR: {topologyError.Message}")
-                : ServerCreateFails(topologyError, flavor);
+                : ServerCreateFails(topologyError, flavor, image);
 
         if (PciNumaAffinity.Get(flavor, image).Error is { } pciError)
-            yield return ServerCreateFails(pciError, flavor);
+            yield return ServerCreateFails(pciError, flavor, image);
     }
 
     private static IEnumerable<LintFinding> LintEffects(Flavor flavor, ImageProperties image, ResolvedConstraints resolved)
@@ -156,9 +189,15 @@ public static partial class ExtraSpecLinter
                 $"ignored: the flavor's hw:cpu_policy=dedicated wins over the image's {imagePolicy}");
     }
 
-    private static LintFinding ServerCreateFails(NovaError error, Flavor flavor) =>
-        new(KeyFor(error.ExceptionClass, flavor), LintSeverity.Error, error.ExceptionClass,
+    /// <summary>The error finding for a refusal at server create, keyed by the extra spec or image property it is about.</summary>
+    public static LintFinding ServerCreateFails(NovaError error, Flavor flavor, ImageProperties image) =>
+        new(KeyNamedIn(error.Message, flavor, image) ?? KeyFor(error.ExceptionClass, flavor), LintSeverity.Error, error.ExceptionClass,
             $"server create fails (HTTP {HttpStatus(error.ExceptionClass)}, {error.ExceptionClass}): {error.Message}");
+
+    // Syntax refusals (Invalid, ValueError) start their message with the key they are about.
+    private static string? KeyNamedIn(string message, Flavor flavor, ImageProperties image) =>
+        flavor.ExtraSpecs.Keys.Concat(image.Values.Keys)
+            .FirstOrDefault(k => message.StartsWith(k + ":", StringComparison.Ordinal) || message.StartsWith($"image property {k}:", StringComparison.Ordinal));
 
     // The key a refusal is about, for the findings table; Nova's exception names the rule, not the key.
     private static string KeyFor(string exceptionClass, Flavor flavor) => exceptionClass switch

@@ -32,9 +32,9 @@ internal sealed record NovaImageMeta
     public long? CpuMaxThreads { get; init; }
     public ImmutableArray<string> TraitsRequired { get; init; } = [];
 
-    public static readonly ImmutableArray<string> CpuPolicies = ["dedicated", "shared", "mixed"];
-    public static readonly ImmutableArray<string> ThreadPolicies = ["prefer", "isolate", "require"];
-    public static readonly ImmutableArray<string> PciPolicies = ["required", "legacy", "preferred", "socket"];
+    public static ImmutableArray<string> CpuPolicies => ImagePropertyCatalogue.CpuPolicies;
+    public static ImmutableArray<string> ThreadPolicies => ImagePropertyCatalogue.ThreadPolicies;
+    public static ImmutableArray<string> PciPolicies => ImagePropertyCatalogue.PciPolicies;
 
     /// <summary>Coerces the properties; the error is the exception Nova would raise building the ImageMeta.</summary>
     public static (NovaImageMeta? Meta, NovaError? Error) From(ImageProperties image)

@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Smog.Cli.Commands.Lint;
+
+/// <summary>
+/// <c>smog lint</c>: checks a flavor's extra specs (and an image's properties) against what
+/// Nova 26 accepts and does, without a cloud. Exit 1 when the API or server create would refuse.
+/// </summary>
+internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--flavor <FILE>")]
+        [Description("A flavor as in the oracle case schema ({vcpus, memory_mb, extra_specs}) or a whole case file (flavor, image_properties)")]
+        public string? Flavor { get; init; }
+
+        [CommandOption("--image <FILE>")]
+        [Description("Glance image properties as a JSON object (replaces a case file's image_properties)")]
+        public string? Image { get; init; }
+
+        [CommandOption("--microversion <VERSION>")]
+        [Description("Compute API microversion the extra specs are set with; the API checks them from 2.86 on")]
+        [DefaultValue("2.86")]
+        public string Microversion { get; init; } = "2.86";
+
+        [CommandOption("-o|--output <FORMAT>")]
+        [Description("table (default) or json")]
+        [DefaultValue("table")]
+        public string Output { get; init; } = "table";
+
+        public override ValidationResult Validate()
+        {
+            if (Flavor is null) return ValidationResult.Error("--flavor FILE is required");
+            if (Lint.Microversion.Parse(Microversion) is null) return ValidationResult.Error($"--microversion must look like 2.86, not '{Microversion}'");
+            if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (flavor, image) = LintInputReader.Read(settings.Flavor!, settings.Image);
+        var report = LintReport.Build(flavor, image, Lint.Microversion.Parse(settings.Microversion)!.Value);
+        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(report.ToJson());
+        else LintRenderer.Render(console, report);
+        return report.Ok ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+}

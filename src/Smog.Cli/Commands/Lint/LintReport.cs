@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Smog.Nova;
+using Smog.Nova.Constraints;
+using Smog.Nova.CpuTopology;
+using Smog.Nova.Specs;
+
+namespace Smog.Cli.Commands.Lint;
+
+/// <summary>
+/// What <c>smog lint</c> reports: the linter's findings at the chosen microversion and, when none
+/// is an error, what <c>numa_get_constraints</c> and the CPU topology chooser make of the request.
+/// </summary>
+internal sealed record LintReport(ImmutableArray<LintFinding> Findings, ConstraintsSummary? Constraints)
+{
+    public bool Ok => Findings.All(f => f.Severity != LintSeverity.Error);
+
+    public static LintReport Build(Flavor flavor, ImageProperties image, Microversion microversion)
+    {
+        var findings = ExtraSpecLinter.Lint(flavor, image).Select(f => AtMicroversion(f, microversion)).ToImmutableArray();
+        if (findings.Any(f => f.Severity == LintSeverity.Error)) return new(findings, null);
+
+        // Below 2.86 a value the API would refuse is stored, and server create then decides.
+        var constraints = NumaConstraints.Get(flavor, image);
+        var cpuTopology = CpuTopologyChooser.Best(flavor, image);
+        var refusals = new[] { constraints.Error, cpuTopology.Error, PciNumaAffinity.Get(flavor, image).Error }
+            .OfType<NovaError>().DistinctBy(e => e.ExceptionClass)
+            .Select(e => ExtraSpecLinter.ServerCreateFails(e, flavor, image)).ToList();
+        return refusals.Count > 0
+            ? new([.. findings, .. refusals], null)
+            : new(findings, ConstraintsSummary.Of(constraints.Constraints!, cpuTopology.Topology!));
+    }
+
+    // The extra-specs API validates from 2.86 on; older microversions store any key and value.
+    private static LintFinding AtMicroversion(LintFinding finding, Microversion microversion) =>
+        microversion.ValidatesExtraSpecs || finding.Severity != LintSeverity.Error || finding.Rule is not ("api-rejects" or "no-such-key")
+            ? finding
+            : finding with
+            {
+                Severity = LintSeverity.Warning,
+                Message = $"accepted at microversion {microversion} (checked only from {ExtraSpecApiValidator.FirstValidatingMicroversion} on): {finding.Message}",
+            };
+
+    public string ToJson() => JsonSerializer.Serialize(
+        new LintReportJson(Ok, [.. Findings.Select(f => new FindingJson(f.Key, Severity(f.Severity), f.Rule, f.Message))], Constraints),
+        LintJsonContext.Readable.LintReportJson);
+
+    public static string Severity(LintSeverity severity) => severity.ToString().ToLowerInvariant();
+}
+
+/// <summary>A compute API microversion such as 2.86.</summary>
+internal readonly record struct Microversion(int Major, int Minor)
+{
+    private static readonly Microversion FirstValidating = Parse(ExtraSpecApiValidator.FirstValidatingMicroversion)!.Value;
+
+    public bool ValidatesExtraSpecs => (Major, Minor).CompareTo((FirstValidating.Major, FirstValidating.Minor)) >= 0;
+
+    public static Microversion? Parse(string text)
+    {
+        var parts = text.Split('.');
+        return parts.Length == 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor) && major >= 2 && minor >= 0
+            ? new Microversion(major, minor) : null;
+    }
+
+    public override string ToString() => $"{Major}.{Minor}";
+}
+
+/// <summary>
+/// The resolved constraints as the report shows them: CPU sets in list form, policies in Nova's
+/// words, and the guest CPU topology (sockets, cores, threads) Nova would pick.
+/// </summary>
+internal sealed record ConstraintsSummary(
+    string? CpuPolicy, string? ThreadPolicy, string? EmulatorThreads, string PinnedCpus, string FloatingCpus,
+    string? RealtimeCpus, string? PageSize, bool? LockedMemory, ImmutableArray<string> Pmem, GuestCpuTopology CpuTopology,
+    ImmutableArray<CellSummary>? NumaCells)
+{
+    public static ConstraintsSummary Of(ResolvedConstraints c, GuestCpuTopology cpuTopology) => new(
+        Word(c.CpuPolicy), Word(c.ThreadPolicy), Word(c.EmulatorThreads), c.PinnedCpus.ToString(), c.FloatingCpus.ToString(),
+        c.RealtimeCpus?.ToString(), c.PageSize?.ToString(), c.LockedMemory, c.PmemLabels, cpuTopology,
+        c.Topology is { } t ? [.. t.Cells.Select(CellSummary.Of)] : null);
+
+    public static string? Word<T>(T? value) where T : struct, Enum => value?.ToString().ToLowerInvariant();
+}
+
+/// <summary>One requested guest NUMA cell: floating and pinned vCPUs, memory and page size.</summary>
+internal sealed record CellSummary(int Id, string Cpus, string Pcpus, long MemoryMb, string? PageSize)
+{
+    public static CellSummary Of(RequestedCell cell) => new(cell.Id, cell.Cpus.ToString(), cell.Pcpus.ToString(), cell.MemoryMiB, cell.PageSize?.ToString());
+}
+
+internal sealed record FindingJson(string Key, string Severity, string Rule, string Message);
+
+internal sealed record LintReportJson(bool Ok, ImmutableArray<FindingJson> Findings, ConstraintsSummary? Constraints);
+
+/// <summary>The <c>--output json</c> contract; nulls are written so every field is always present.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(LintReportJson))]
+internal sealed partial class LintJsonContext : JsonSerializerContext
+{
+    // Messages quote values and use ≥; keep them readable instead of \u-escaped.
+    public static readonly LintJsonContext Readable = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using Smog.Libvirt.Generation;
+using Smog.Libvirt.Verification;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Smog.Cli.Commands.Verify;
+
+/// <summary>
+/// <c>smog verify</c>: judges a guest's domain XML against what Nova 26 promises for its flavor
+/// and image on this host. Exit 0 when no finding is an error, 1 otherwise, 2 on bad input.
+/// </summary>
+internal sealed class VerifyCommand(IAnsiConsole console) : Command<VerifyCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--domain <FILE>")]
+        [Description("The guest's domain XML (virsh dumpxml)")]
+        public string? Domain { get; init; }
+
+        [CommandOption("--host <FILE>")]
+        [Description("The host: discover JSON (smog discover --output json) or a host_numa_topology list")]
+        public string? Host { get; init; }
+
+        [CommandOption("--flavor <FILE>")]
+        [Description("Flavor JSON (vcpus, memory_mb, extra_specs) or a whole case file")]
+        public string? Flavor { get; init; }
+
+        [CommandOption("--image <FILE>")]
+        [Description("Image properties JSON (hw_* names)")]
+        public string? Image { get; init; }
+
+        [CommandOption("--others <FILES>")]
+        [Description("Other guests' domain XML on the same host")]
+        public string[] Others { get; init; } = [];
+
+        [CommandOption("--topology-api <FILE>")]
+        [Description("The server's GET /servers/{id}/topology answer (microversion 2.78)")]
+        public string? TopologyApi { get; init; }
+
+        [CommandOption("--cpu-dedicated-set <CPUS>")]
+        [Description("nova.conf [compute] cpu_dedicated_set of the host")]
+        public string? CpuDedicatedSet { get; init; }
+
+        [CommandOption("--cpu-shared-set <CPUS>")]
+        [Description("nova.conf [compute] cpu_shared_set of the host")]
+        public string? CpuSharedSet { get; init; }
+
+        [CommandOption("--vcpu-pin-set <CPUS>")]
+        [Description("nova.conf [DEFAULT] vcpu_pin_set of the host (deprecated option)")]
+        public string? VcpuPinSet { get; init; }
+
+        [CommandOption("-o|--output <FORMAT>")]
+        [Description("table (default) or json ({\"ok\", \"findings\"})")]
+        [DefaultValue("table")]
+        public string Output { get; init; } = "table";
+
+        public override ValidationResult Validate()
+        {
+            if (Domain is null) return ValidationResult.Error("--domain FILE is required");
+            if (Host is null) return ValidationResult.Error("--host FILE is required");
+            if (Flavor is null) return ValidationResult.Error("--flavor FILE is required");
+            if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (flavor, caseImage, caseConfig) = VerifyInputs.Flavor(settings.Flavor!);
+        var config = (caseConfig ?? NovaComputeConfig.Default) with
+        {
+            CpuDedicatedSet = VerifyInputs.Set(settings.CpuDedicatedSet, "--cpu-dedicated-set") ?? caseConfig?.CpuDedicatedSet,
+            CpuSharedSet = VerifyInputs.Set(settings.CpuSharedSet, "--cpu-shared-set") ?? caseConfig?.CpuSharedSet,
+            VcpuPinSet = VerifyInputs.Set(settings.VcpuPinSet, "--vcpu-pin-set") ?? caseConfig?.VcpuPinSet,
+        };
+        var input = new VerificationInput
+        {
+            Host = VerifyHostReader.Read(settings.Host!),
+            Config = config,
+            Flavor = flavor,
+            Image = settings.Image is { } image ? VerifyInputs.Image(image) : caseImage ?? Nova.ImageProperties.None,
+            Domain = VerifyInputs.Domain(settings.Domain!),
+            Others = VerifyInputs.Others(settings.Others),
+            TopologyApi = settings.TopologyApi is { } api ? VerifyInputs.TopologyApi(api) : null,
+        };
+        var findings = DomainVerifier.Verify(input);
+        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(FindingsRenderer.Json(findings));
+        else FindingsRenderer.Table(console, findings, settings.Domain!);
+        return DomainVerifier.IsOk(findings) ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+}

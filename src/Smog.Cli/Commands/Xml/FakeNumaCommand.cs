@@ -1,0 +1,125 @@
+using System.ComponentModel;
+using System.Globalization;
+using Smog.Cli.Commands.Verify;
+using Smog.Libvirt.Facts;
+using Smog.Libvirt.FakeNuma;
+using Smog.Libvirt.Syntax;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Smog.Cli.Commands.Xml;
+
+/// <summary>
+/// <c>smog xml fake-numa</c>: gives an L1 hypervisor's domain XML a NUMA layout (cells, threads,
+/// distances, CPU mode) and writes it atomically; everything else in the document is kept.
+/// </summary>
+internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--in <FILE>")]
+        [Description("The L1 guest's domain XML")]
+        public string? In { get; init; }
+
+        [CommandOption("--out <FILE>")]
+        [Description("Where to write the result (written to a temporary file, then renamed); may equal --in")]
+        public string? Out { get; init; }
+
+        [CommandOption("--cells <N>")]
+        [Description("Number of guest NUMA cells for an even split of the vCPUs and memory")]
+        public int? Cells { get; init; }
+
+        [CommandOption("--cpus-per-cell <N>")]
+        [Description("vCPUs per cell (default: the domain's vCPUs divided by --cells)")]
+        public int? CpusPerCell { get; init; }
+
+        [CommandOption("--memory <SIZE>")]
+        [Description("Memory per cell: MiB, or a number with a libvirt unit (4G, 4096MiB); default: the domain's memory divided by --cells")]
+        public string? Memory { get; init; }
+
+        [CommandOption("--layout <CELLS>")]
+        [Description("Explicit cells as CPUS:MiB items, e.g. \"0-3:4096,4-7:4096\" (instead of --cells)")]
+        public string? Layout { get; init; }
+
+        [CommandOption("--threads <N>")]
+        [Description("Threads per core in the guest topology")]
+        [DefaultValue(1)]
+        public int Threads { get; init; } = 1;
+
+        [CommandOption("--distances <MATRIX>")]
+        [Description("Distance matrix, rows separated by ';', e.g. \"10,21;21,10\"")]
+        public string? Distances { get; init; }
+
+        [CommandOption("--mode <MODE>")]
+        [Description("CPU mode: host-passthrough, host-model or custom (default: keep the domain's)")]
+        public string? Mode { get; init; }
+
+        [CommandOption("--capabilities <FILE>")]
+        [Description("virsh capabilities XML: the CPU model for --mode custom")]
+        public string? Capabilities { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (In is null) return ValidationResult.Error("--in FILE is required");
+            if (Out is null) return ValidationResult.Error("--out FILE is required");
+            if ((Cells is null) == (Layout is null)) return ValidationResult.Error("give exactly one of --cells N or --layout CELLS");
+            if (Layout is not null && (CpusPerCell is not null || Memory is not null))
+                return ValidationResult.Error("--cpus-per-cell and --memory go with --cells, not --layout");
+            if (Mode is not (null or "host-passthrough" or "host-model" or "custom"))
+                return ValidationResult.Error($"--mode must be host-passthrough, host-model or custom, not '{Mode}'");
+            if (Mode == "custom" && Capabilities is null) return ValidationResult.Error("--mode custom needs --capabilities FILE");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var domain = DomainReader.Parse(VerifyInputs.ReadText(settings.In!), settings.In!);
+        if (!domain.Success) throw new InputException(domain.Errors[0].ToString());
+        var edited = FakeNumaEditor.Apply(domain.Value, Request(settings), settings.In!);
+        if (!edited.Success) throw new InputException(edited.Errors[0].ToString());
+        AtomicFile.WriteAllText(settings.Out!, DomainWriter.ToText(edited.Value) + "\n");
+        var cells = edited.Value.Cpu!.Numa!.Cells;
+        console.MarkupLine($"wrote {Markup.Escape(settings.Out!)}: {cells.Length} cell(s) "
+            + Markup.Escape(string.Join(" ", cells.Select(c => $"[{c.Cpus}: {c.Memory} KiB]"))));
+        return ExitCodes.Ok;
+    }
+
+    private static FakeNumaRequest Request(Settings s)
+    {
+        var request = new FakeNumaRequest
+        {
+            Cells = s.Cells ?? 0,
+            CpusPerCell = s.CpusPerCell,
+            MemoryPerCell = s.Memory is null ? null : Size(s.Memory),
+            ThreadsPerCore = s.Threads,
+            Mode = s.Mode,
+        };
+        if (s.Layout is not null)
+        {
+            var layout = FakeNumaRequest.ParseLayout(s.Layout, "--layout");
+            request = request with { Layout = layout.Success ? layout.Value : throw new InputException(layout.Errors[0].ToString()) };
+        }
+        if (s.Distances is not null)
+        {
+            var distances = FakeNumaRequest.ParseDistances(s.Distances, "--distances");
+            request = request with { Distances = distances.Success ? distances.Value : throw new InputException(distances.Errors[0].ToString()) };
+        }
+        if (s.Capabilities is not null)
+        {
+            var model = HostCpuModel.FromCapabilities(VerifyInputs.ReadText(s.Capabilities), s.Capabilities);
+            request = request with { CustomModel = model.Success ? model.Value : throw new InputException(model.Errors[0].ToString()) };
+        }
+        return request;
+    }
+
+    /// <summary>MiB by default; otherwise a number followed by a libvirt unit.</summary>
+    private static ByteSize Size(string text)
+    {
+        var t = text.Trim();
+        var digits = new string([.. t.TakeWhile(char.IsDigit)]);
+        return ByteSize.TryParse(digits, t[digits.Length..].Trim(), ByteSize.MiBytes, out var error, out var size) && size.Bytes > 0
+            ? size
+            : throw new InputException($"--memory: {error ?? "must be more than 0"}");
+    }
+}

@@ -1,0 +1,33 @@
+namespace Smog.OpenStack.Http;
+
+/// <summary>
+/// How long to wait and how often to poll: every <see cref="Interval"/>, slowing to
+/// <see cref="SlowInterval"/> after <see cref="SlowAfter"/> (spec §7 Smog defaults).
+/// </summary>
+public sealed record WaitOptions(TimeSpan Timeout, TimeSpan Interval, TimeSpan SlowInterval, TimeSpan SlowAfter)
+{
+    public static readonly WaitOptions Build = new(TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
+    public static readonly WaitOptions Delete = Build with { Timeout = TimeSpan.FromSeconds(120) };
+    public static readonly WaitOptions ImageUpload = Build with { Timeout = TimeSpan.FromSeconds(600) };
+
+    /// <summary>The pause before the next poll, never past the deadline.</summary>
+    public TimeSpan NextDelay(TimeSpan elapsed)
+    {
+        var step = elapsed < SlowAfter ? Interval : SlowInterval;
+        var left = Timeout - elapsed;
+        return left < step ? (left < TimeSpan.Zero ? TimeSpan.Zero : left) : step;
+    }
+}
+
+/// <summary>A wait ran out of time: names what was awaited, the state last seen and the time spent.</summary>
+public sealed class WaitTimeoutException(string resource, string target, string current, TimeSpan elapsed)
+    : OpenStackClientException($"{resource}: still {current} after {elapsed.TotalSeconds:0} s waiting for {target}")
+{
+    public string Resource { get; } = resource;
+    public string Target { get; } = target;
+    public string Current { get; } = current;
+    public TimeSpan Elapsed { get; } = elapsed;
+}
+
+/// <summary>A wait ended in a state that cannot become the target (ERROR, killed, vanished).</summary>
+public class WaitFailedException(string message) : OpenStackClientException(message);
