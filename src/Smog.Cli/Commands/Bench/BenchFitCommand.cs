@@ -1,0 +1,176 @@
+using System.Collections.Immutable;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using Smog.Cli.Commands.Plan;
+using Smog.Nova;
+using Smog.Nova.Cases;
+using Smog.Nova.Fitting;
+using Smog.Nova.Host;
+using Smog.Topology;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Smog.Cli.Commands.Bench;
+
+/// <summary>
+/// <c>smog bench fit</c>: times the fitter on oracle vectors (against the oracle's own
+/// elapsed_ms for the same cases) and on the no-fit blow-up hosts of the oracle's bench_fit.py.
+/// A measurement tool, not a test: figures depend on the machine.
+/// </summary>
+public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--cases <FILE>")]
+        [Description("Oracle cases (JSON Lines).")]
+        public string? Cases { get; init; }
+
+        [CommandOption("--expected <FILE>")]
+        [Description("The oracle's outputs for --cases (JSON Lines, same order); their elapsed_ms is the reference.")]
+        public string? Expected { get; init; }
+
+        [CommandOption("--reps <N>")]
+        [Description("Timed repetitions per case (median reported).")]
+        [DefaultValue(9)]
+        public int Reps { get; init; } = 9;
+
+        [CommandOption("--blowup-nodes <LIST>")]
+        [Description("Host cell counts for the no-fit blow-up table; empty to skip.")]
+        [DefaultValue("8,16")]
+        public string BlowupNodes { get; init; } = "8,16";
+
+        public override ValidationResult Validate() =>
+            (Cases is null) != (Expected is null) ? ValidationResult.Error("--cases and --expected go together")
+            : Reps < 1 ? ValidationResult.Error("--reps must be at least 1")
+            : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Cases is not null) VectorTable(settings.Cases, settings.Expected!, settings.Reps);
+        var nodes = settings.BlowupNodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => int.TryParse(n, CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 64 ? v
+                : throw new InputException($"--blowup-nodes: '{n}' is not a host cell count (1-64)"))
+            .ToList();
+        if (nodes.Count > 0) BlowupTable(nodes, settings.Reps);
+        return ExitCodes.Ok;
+    }
+
+    private void VectorTable(string casesPath, string expectedPath, int reps)
+    {
+        var cases = CaseFiles.ReadLines(casesPath);
+        var expected = CaseFiles.ReadLines(expectedPath);
+        if (cases.Count != expected.Count) throw new InputException($"{expectedPath}: {expected.Count} results for {cases.Count} cases");
+        var ratios = new List<double>();
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var resolution = RecordedRequestResolver.FromRecorded(expected[i].Json);
+            if (resolution.Topology is null || !expected[i].Json.TryGetProperty("elapsed_ms", out var ms)
+                || ms.ValueKind != System.Text.Json.JsonValueKind.Number) continue;
+            var c = CaseFiles.ParseCase(cases[i].Json, $"{casesPath} line {cases[i].Line}");
+            var us = MedianMicroseconds(() => NumaFitter.Fit(c.Host.Host, resolution.Topology, c.Host.Options), reps);
+            ours.Add(us);
+            theirs.Add(ms.GetDouble() * 1000);
+            ratios.Add(ms.GetDouble() * 1000 / Math.Max(us, 0.01));
+        }
+        if (ours.Count == 0) throw new InputException($"{expectedPath}: no case with a requested topology and elapsed_ms");
+        var table = new Table().Border(TableBorder.Rounded).Title($"numa_fit_instance_to_host on {ours.Count} oracle cases")
+            .AddColumns("", "smog", "Nova 26.2.2 (oracle elapsed_ms)");
+        table.AddRow("median per case", $"{Median(ours):0.0} µs", $"{Median(theirs):0.0} µs");
+        table.AddRow("total", $"{ours.Sum() / 1000:0.00} ms", $"{theirs.Sum() / 1000:0.00} ms");
+        table.AddRow("speed-up (Nova/smog)", $"median {Median(ratios):0.0}×", $"geometric mean {Math.Exp(ratios.Average(Math.Log)):0.0}×");
+        console.Write(table);
+    }
+
+    private void BlowupTable(List<int> nodeCounts, int reps)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title("no-fit blow-up: N cells × 16 cores × 2 threads, k guest cells of 4 vCPUs, only k−1 cells with room")
+            .AddColumns("host cells", "k", "request", "P(N,k)", "smog median", "walks", "cell checks", "fits");
+        foreach (var n in nodeCounts)
+            for (var k = 1; k <= Math.Min(n, 8); k++)
+            {
+                foreach (var dedicated in new[] { false, true })
+                    Row(table, n, k, dedicated ? "dedicated" : "shared", BlowupHost(n, n - k + 1, dedicated), BlowupRequest(k, dedicated), reps);
+                // Every cell can take the small guest cell 0, so no cell is dead; only k−2 cells take the big ones.
+                if (k >= 2) Row(table, n, k, "dedicated, cell 0 small", BlowupHost(n, n - k + 2, true, partlyFree: true), BlowupRequest(k, true, smallFirst: true), reps);
+            }
+        console.Write(table);
+    }
+
+    private static void Row(Table table, int n, int k, string label, NovaHost host, RequestedTopology request, int reps)
+    {
+        var result = NumaFitter.Fit(host, request);
+        var us = MedianMicroseconds(() => NumaFitter.Fit(host, request), reps);
+        table.AddRow($"{n}", $"{k}", label, Permutations(n, k).ToString("N0", CultureInfo.InvariantCulture),
+            us >= 1000 ? $"{us / 1000:0.00} ms" : $"{us:0.0} µs", $"{result.Stats.PermutationsWalked:N0}",
+            $"{result.Stats.CellEvaluations:N0}", result.Fits ? "yes" : "no");
+    }
+
+    /// <summary>bench_fit.py's host: the last <paramref name="full"/> cells are exhausted (all pCPUs pinned, or memory over the ratio).</summary>
+    internal static NovaHost BlowupHost(int nodes, int full, bool dedicated, bool partlyFree = false)
+    {
+        const int cores = 16, threads = 2;
+        var total = nodes * cores;
+        return NovaHostBuilder.Build(Enumerable.Range(0, nodes).Select(node =>
+        {
+            var siblings = Enumerable.Range(0, cores)
+                .Select(core => Enumerable.Range(0, threads).Select(t => t * total + node * cores + core).ToImmutableArray())
+                .ToImmutableArray();
+            var cpus = CpuSet.Of(siblings.SelectMany(s => s));
+            var exhausted = node >= nodes - full;
+            return new HostCellSpec
+            {
+                Id = node,
+                Cpus = cpus,
+                Siblings = siblings,
+                MemoryMiB = 65536,
+                // partlyFree leaves one free pCPU on the exhausted cells.
+                PinnedCpus = exhausted && dedicated ? (partlyFree ? cpus - CpuSet.Of(siblings[0][0]) : cpus) : CpuSet.Empty,
+                MemoryUsageMiB = exhausted && !dedicated ? 2 * 65536 : 0,
+            };
+        }));
+    }
+
+    /// <summary>numa_get_constraints' result for hw:numa_nodes=k, 4·k vCPUs, 2 GiB per guest cell.</summary>
+    /// <remarks>With <paramref name="smallFirst"/> guest cell 0 has a single vCPU (a manual hw:numa_cpus layout).</remarks>
+    internal static RequestedTopology BlowupRequest(int k, bool dedicated, bool smallFirst = false) => new(
+        [.. Enumerable.Range(0, k).Select(i => new RequestedCell
+        {
+            Id = i,
+            Cpus = dedicated ? CpuSet.Empty : CpuSet.Range(4 * i, 4 * i + 3),
+            Pcpus = !dedicated ? CpuSet.Empty : smallFirst && i == 0 ? CpuSet.Of(0) : CpuSet.Range(4 * i, 4 * i + 3),
+            MemoryMiB = 2048,
+            CpuPolicy = dedicated ? CpuPolicy.Dedicated : null,
+        })],
+        null);
+
+    private static double MedianMicroseconds(Action run, int reps)
+    {
+        run(); // warm-up: JIT and caches
+        var samples = new double[reps];
+        for (var i = 0; i < reps; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            run();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        return Median(samples);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static long Permutations(int n, int k)
+    {
+        var p = 1L;
+        for (var i = 0; i < k; i++) p *= n - i;
+        return p;
+    }
+}

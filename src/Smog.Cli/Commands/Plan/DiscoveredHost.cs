@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Smog.Nova.Host;
+using Smog.Topology;
+
+namespace Smog.Cli.Commands.Plan;
+
+/// <summary>Turns a <c>smog discover --output json</c> file plus nova.conf CPU options into the Nova host model.</summary>
+internal static class DiscoveredHost
+{
+    public static NovaHost Load(string path, PlanCommand.Settings settings)
+    {
+        HostTopology? topology;
+        try { topology = JsonSerializer.Deserialize(File.ReadAllText(path), TopologyJsonContext.Default.HostTopology); }
+        catch (IOException e) { throw new InputException($"{path}: {e.Message}"); }
+        catch (UnauthorizedAccessException e) { throw new InputException($"{path}: {e.Message}"); }
+        catch (JsonException e) { throw new InputException($"{path}: not a discovered topology ({e.Message.Split('.')[0]})"); }
+        if (topology is null || topology.Cells.IsEmpty) throw new InputException($"{path}: the topology has no NUMA cells");
+        var config = new ComputeCpuConfig
+        {
+            CpuDedicatedSet = Set(settings.CpuDedicatedSet, "--cpu-dedicated-set"),
+            CpuSharedSet = Set(settings.CpuSharedSet, "--cpu-shared-set"),
+            VcpuPinSet = Set(settings.VcpuPinSet, "--vcpu-pin-set"),
+        };
+        if (config.CpuDedicatedSet is { } d && config.CpuSharedSet is { } s && d.Overlaps(s))
+            throw new InputException($"--cpu-dedicated-set and --cpu-shared-set overlap on {d & s} (nova-compute refuses to start)");
+        return NovaHostFromTopology.Build(topology, config);
+    }
+
+    private static CpuSet? Set(string? text, string option) =>
+        text is null ? null
+        : CpuSet.TryParse(text, out var set, out var error) ? set
+        : throw new InputException($"{option}: {error}");
+}

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using Smog.Nova.Host;
+using Smog.Topology;
+
+namespace Smog.Nova.Accounting;
+
+/// <summary>The host after a claim or release, or Nova's error when the pinning is inconsistent.</summary>
+public sealed record UsageResult(NovaHost? Host, NovaError? Error)
+{
+    public bool Succeeded => Error is null;
+}
+
+/// <summary>
+/// Claims and releases a fitted instance on a host the way Nova 26 accounts it
+/// (<c>numa_usage_from_instance_numa</c>, spec §8): page counts, memory_usage and cpu_usage on
+/// each host cell holding a guest cell, and pinned pCPUs (whole cores under isolate) for
+/// dedicated and mixed cells.
+/// </summary>
+public static class HostUsage
+{
+    public static UsageResult Claim(NovaHost host, FittedTopology instance) => Apply(host, instance, +1);
+
+    public static UsageResult Release(NovaHost host, FittedTopology instance) => Apply(host, instance, -1);
+
+    private static UsageResult Apply(NovaHost host, FittedTopology instance, int sign)
+    {
+        var cells = ImmutableArray.CreateBuilder<NovaHostCell>(host.Cells.Length);
+        foreach (var hostCell in host.Cells)
+        {
+            var cell = hostCell;
+            foreach (var guest in instance.Cells.Where(g => g.HostCell == hostCell.Id))
+            {
+                cell = cell with
+                {
+                    Mempages = PagesAfter(cell, guest, sign),
+                    MemoryUsageMiB = cell.MemoryUsageMiB + sign * guest.MemoryMiB,
+                    CpuUsage = cell.CpuUsage + sign * guest.Cpus.Count,
+                };
+                if (guest.CpuPolicy is null or CpuPolicy.Shared) continue;
+                var pcpus = guest.PinnedHostCpus | guest.CpusetReserved;
+                if (guest.ThreadPolicy == CpuThreadPolicy.Isolate) pcpus = WithSiblings(cell, pcpus);
+                var pinned = sign > 0 ? Pin(cell, pcpus) : Unpin(cell, pcpus);
+                if (pinned.Error is not null) return new UsageResult(null, pinned.Error);
+                cell = cell with { PinnedCpus = pinned.Pinned!, Layout = null }; // the loaded set layout no longer applies
+            }
+            // Usage never goes below zero (Nova clamps after summing all guest cells).
+            cells.Add(cell with { MemoryUsageMiB = Math.Max(0, cell.MemoryUsageMiB), CpuUsage = Math.Max(0, cell.CpuUsage) });
+        }
+        return new UsageResult(host with { Cells = cells.MoveToImmutable() }, null);
+    }
+
+    /// <summary>
+    /// Pages of the guest cell's size (the smallest host size when none) change by memory/size,
+    /// a true division truncated when stored, never below zero.
+    /// </summary>
+    private static ImmutableArray<MemPages> PagesAfter(NovaHostCell cell, FittedCell guest, int sign)
+    {
+        if (cell.Mempages.IsEmpty) return cell.Mempages;
+        var size = guest.PageSizeKiB is { } ps and not 0 ? ps : cell.SmallestPageKiB!.Value;
+        return [.. cell.Mempages.Select(p => p.SizeKiB != size ? p
+            : p with { Used = (long)Math.Max(0, p.Used + sign * (guest.MemoryMiB * 1024.0 / p.SizeKiB)) })];
+    }
+
+    /// <summary>Isolate pins and unpins every sibling set touching the CPUs (CPUs outside all sets are dropped, as in Nova).</summary>
+    private static CpuSet WithSiblings(NovaHostCell cell, CpuSet cpus) =>
+        CpuSet.Of(cell.Siblings.Where(s => s.Any(cpus.Contains)).SelectMany(s => s));
+
+    private static (CpuSet? Pinned, NovaError? Error) Pin(NovaHostCell cell, CpuSet cpus)
+    {
+        if (!cpus.IsSubsetOf(cell.Pcpuset))
+            return (null, new NovaError("CPUPinningUnknown", $"CPU set to pin {List(cpus)} must be a subset of known CPU set {List(cell.Pcpuset)}"));
+        if (cpus.Overlaps(cell.PinnedCpus))
+            return (null, new NovaError("CPUPinningInvalid", $"CPU set to pin {List(cpus)} must be a subset of free CPU set {List(cell.FreePcpus)}"));
+        return (cell.PinnedCpus | cpus, null);
+    }
+
+    private static (CpuSet? Pinned, NovaError? Error) Unpin(NovaHostCell cell, CpuSet cpus)
+    {
+        if (!cpus.IsSubsetOf(cell.Pcpuset))
+            return (null, new NovaError("CPUUnpinningUnknown", $"CPU set to unpin {List(cpus)} must be a subset of known CPU set {List(cell.Pcpuset)}"));
+        if (!cpus.IsSubsetOf(cell.PinnedCpus))
+            return (null, new NovaError("CPUUnpinningInvalid", $"CPU set to unpin {List(cpus)} must be a subset of pinned CPU set {List(cell.PinnedCpus)}"));
+        return (cell.PinnedCpus - cpus, null);
+    }
+
+    private static string List(CpuSet cpus) => "[" + string.Join(", ", cpus) + "]";
+}

@@ -1,0 +1,149 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Smog.Nova.Fitting;
+using Smog.Nova.Host;
+using Smog.Topology;
+using static Smog.Nova.Cases.CaseJson;
+
+namespace Smog.Nova.Cases;
+
+/// <summary>
+/// The host side of an oracle case (/work/shared/oracle/README.md schema): the host in either
+/// form, the limits and the [compute] config. Unknown fields are ignored.
+/// </summary>
+public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits FilterLimits)
+{
+    /// <summary>
+    /// Reads <c>host</c>, <c>limits</c>, <c>config</c> (and the Smog extensions <c>pci_pools</c>,
+    /// <c>pci_requests</c>). With <paramref name="host"/> given (a discovered host) the case's
+    /// <c>host</c> is not needed.
+    /// </summary>
+    public static HostCase Parse(JsonElement root, NovaHost? host = null)
+    {
+        host ??= ParseHost(Req(root, "host", "case"));
+        var limits = ParseLimits(root);
+        var pack = Opt(root, "config") is { } cfg && Opt(cfg, "packing_host_numa_cells_allocation_strategy") is { } p
+            && Bool(p, "config.packing_host_numa_cells_allocation_strategy");
+        var pci = ParsePci(root);
+        // The filter always builds limits from the host's ratios (16.0/1.5 when the case passes none).
+        var filterLimits = limits is null ? FitLimits.Default : limits with { Network = null };
+        return new HostCase(host, new FitOptions { Limits = limits, PackHostCells = pack, Pci = pci }, filterLimits);
+    }
+
+    public static NovaHost ParseHost(JsonElement host)
+    {
+        var dbRoundTrip = Opt(host, "db_round_trip") is not { } rt || Bool(rt, "host.db_round_trip");
+        var specs = Opt(host, "cells") is { } cells
+            ? Array(cells, "host.cells").Select(c => ParseCell(c.Item, c.Path)).ToList()
+            : ExpandShorthand(host);
+        if (specs.Count == 0) throw new CaseFormatException("host.cells is empty");
+        return NovaHostBuilder.Build(specs, dbRoundTrip);
+    }
+
+    /// <summary>
+    /// The shorthand host: Intel-style numbering cpu = thread·(N·C) + node·C + core, so the
+    /// threads of a core are N·C apart.
+    /// </summary>
+    private static List<HostCellSpec> ExpandShorthand(JsonElement host)
+    {
+        var nodes = Int(Req(host, "numa_nodes", "host"), "host.numa_nodes");
+        var cores = Int(Req(host, "cores_per_node", "host"), "host.cores_per_node");
+        var threads = Opt(host, "threads_per_core") is { } t ? Int(t, "host.threads_per_core") : 1;
+        var memory = Opt(host, "memory_mb_per_node") is { } m ? Long(m, "host.memory_mb_per_node") : 16384;
+        if (nodes < 1 || cores < 1 || threads < 1) throw new CaseFormatException("host: numa_nodes, cores_per_node and threads_per_core must be ≥ 1");
+        var huge = new List<(long, long)>();
+        foreach (var (key, size) in new[] { ("hugepages_2m_per_node", 2048L), ("hugepages_1g_per_node", 1048576L) })
+            if (Opt(host, key) is { } n && Long(n, $"host.{key}") is var count and > 0) huge.Add((size, count));
+        var total = nodes * cores;
+        return [.. Enumerable.Range(0, nodes).Select(node =>
+        {
+            var siblings = Enumerable.Range(0, cores)
+                .Select(core => Enumerable.Range(0, threads).Select(th => th * total + node * cores + core).ToImmutableArray())
+                .ToImmutableArray();
+            return new HostCellSpec
+            {
+                Id = node,
+                Cpus = CpuSet.Of(siblings.SelectMany(s => s)),
+                Siblings = siblings,
+                MemoryMiB = memory,
+                HugePages = [.. huge],
+            };
+        })];
+    }
+
+    private static HostCellSpec ParseCell(JsonElement c, string path)
+    {
+        var order = Opt(c, "siblings_order") is { } o ? Str(o, $"{path}.siblings_order") switch
+        {
+            "libvirt" => SiblingOrder.Libvirt,
+            "given" => SiblingOrder.Given,
+            "ascending" => SiblingOrder.Ascending,
+            var other => throw new CaseFormatException($"{path}.siblings_order must be libvirt, given or ascending, found \"{other}\""),
+        } : SiblingOrder.Libvirt;
+        return new HostCellSpec
+        {
+            Id = Int(Req(c, "id", path), $"{path}.id"),
+            Cpus = Cpus(Req(c, "cpus", path), $"{path}.cpus"),
+            Siblings = Opt(c, "siblings") is { } s
+                ? [.. Array(s, $"{path}.siblings").Select(g => Ints(g.Item, g.Path))]
+                : null,
+            Order = order,
+            MemoryMiB = Long(Req(c, "memory_mb", path), $"{path}.memory_mb"),
+            Pages = Opt(c, "pagesizes") is { } p ? [.. Array(p, $"{path}.pagesizes").Select(x => ParsePages(x.Item, x.Path))] : null,
+            PinnedCpus = Opt(c, "pinned_cpus") is { } pin ? Cpus(pin, $"{path}.pinned_cpus") : CpuSet.Empty,
+            Pcpuset = Opt(c, "pcpuset") is { } pc ? Cpus(pc, $"{path}.pcpuset") : null,
+            Cpuset = Opt(c, "cpuset") is { } cs ? Cpus(cs, $"{path}.cpuset") : null,
+            CpuUsage = Opt(c, "cpu_usage") is { } cu ? Int(cu, $"{path}.cpu_usage") : 0,
+            MemoryUsageMiB = Opt(c, "memory_usage_mb") is { } mu ? Long(mu, $"{path}.memory_usage_mb") : 0,
+            Network = new NetworkMetadata(
+                Opt(c, "physnets") is { } pn ? [.. Array(pn, $"{path}.physnets").Select(x => Str(x.Item, x.Path))] : [],
+                Opt(c, "tunneled") is { } tu && Bool(tu, $"{path}.tunneled")),
+            Socket = Opt(c, "socket") is { } so ? Int(so, $"{path}.socket") : null,
+        };
+    }
+
+    private static MemPages ParsePages(JsonElement p, string path) => new(
+        Long(Req(p, "size_kb", path), $"{path}.size_kb"),
+        Long(Req(p, "total", path), $"{path}.total"),
+        Opt(p, "used") is { } u ? Long(u, $"{path}.used") : 0,
+        Opt(p, "reserved") is { } r ? Long(r, $"{path}.reserved") : 0);
+
+    /// <summary>Absent → Nova's initial ratios; explicit <c>null</c> → no limits at all.</summary>
+    private static FitLimits? ParseLimits(JsonElement root)
+    {
+        if (!root.TryGetProperty("limits", out var l)) return FitLimits.Default;
+        if (l.ValueKind == JsonValueKind.Null) return null;
+        var network = Opt(l, "network_metadata") is { } nm
+            ? new NetworkMetadata(
+                Opt(nm, "physnets") is { } pn ? [.. Array(pn, "limits.network_metadata.physnets").Select(x => Str(x.Item, x.Path))] : [],
+                Opt(nm, "tunneled") is { } t && Bool(t, "limits.network_metadata.tunneled"))
+            : null;
+        return new FitLimits(
+            Opt(l, "cpu_allocation_ratio") is { } c ? Double(c, "limits.cpu_allocation_ratio") : 16.0,
+            Opt(l, "ram_allocation_ratio") is { } r ? Double(r, "limits.ram_allocation_ratio") : 1.5,
+            network);
+    }
+
+    private static PciContext? ParsePci(JsonElement root)
+    {
+        var pools = Opt(root, "host") is { } h ? Opt(h, "pci_pools") : null;
+        var requests = Opt(root, "pci_requests");
+        if (pools is null && requests is null) return null;
+        return new PciContext(
+            pools is { } p ? [.. Array(p, "host.pci_pools").Select(x => new PciPool(
+                Opt(x.Item, "numa_node") is { } n ? Int(n, $"{x.Path}.numa_node") : null,
+                Int(Req(x.Item, "count", x.Path), $"{x.Path}.count")))] : [],
+            requests is { } r ? [.. Array(r, "pci_requests").Select(x => new PciRequest(
+                Int(Req(x.Item, "count", x.Path), $"{x.Path}.count"),
+                Opt(x.Item, "numa_policy") is { } pol ? ParsePolicy(Str(pol, $"{x.Path}.numa_policy"), x.Path) : PciNumaPolicy.Legacy))] : []);
+    }
+
+    private static PciNumaPolicy ParsePolicy(string value, string path) => value switch
+    {
+        "legacy" => PciNumaPolicy.Legacy,
+        "required" => PciNumaPolicy.Required,
+        "preferred" => PciNumaPolicy.Preferred,
+        "socket" => PciNumaPolicy.Socket,
+        _ => throw new CaseFormatException($"{path}.numa_policy must be required, legacy, preferred or socket, found \"{value}\""),
+    };
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Smog.Nova;
+using Smog.Nova.Accounting;
+using Smog.Nova.Cases;
+using Smog.Nova.Fitting;
+using Smog.Nova.Host;
+
+namespace Smog.Tests.Nova;
+
+/// <summary>
+/// Claim and release against Nova 26's numa_usage_from_instance_numa (tools/oracle/accounting_probe.py):
+/// usage after a claim, the error of a second claim, usage after freeing, the error of a second free.
+/// </summary>
+public sealed class FittingAccountingConformanceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Claims_and_releases_agree_with_nova()
+    {
+        var lines = FittingConformance.ReadLines(FittingConformance.RepoFile("tests", "fixtures", "nova-fit", "accounting.jsonl")).ToList();
+        var disagreements = new List<string>();
+        var claimed = 0;
+        foreach (var line in lines)
+        {
+            var expected = line.GetProperty("out");
+            var c = PlanCase.Parse(line.GetProperty("case"));
+            var request = NovaRequestResolver.Instance.Resolve(c.Flavor, c.Image).Topology!;
+            var fitted = NumaFitter.Fit(c.Host.Host, request, c.Host.Options).Topology;
+            var name = expected.GetProperty("name").GetString();
+            if ((fitted is not null) != expected.GetProperty("fits").GetBoolean()) { disagreements.Add($"{name}: fits"); continue; }
+            if (fitted is null) continue;
+            var diffs = Compare(c.Host.Host, fitted, expected).ToList();
+            if (diffs.Count > 0) disagreements.Add($"{name}: {string.Join("; ", diffs)}");
+            else claimed++;
+        }
+        output.WriteLine($"{lines.Count} cases, {claimed} claimed instances agree, {disagreements.Count} disagree");
+        Assert.True(lines.Count >= 300);
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements.Take(20)));
+    }
+
+    private static IEnumerable<string> Compare(NovaHost host, FittedTopology fitted, JsonElement expected)
+    {
+        var claim = HostUsage.Claim(host, fitted);
+        if (Error(claim) != Str(expected, "claim_error")) { yield return $"claim error {Error(claim)} vs {Str(expected, "claim_error")}"; yield break; }
+        if (claim.Host is null) yield break;
+        foreach (var d in Usage(claim.Host, expected.GetProperty("after_claim"), "after claim")) yield return d;
+        if (Error(HostUsage.Claim(claim.Host, fitted)) != Str(expected, "second_claim_error")) yield return "second claim error";
+        var freed = HostUsage.Release(claim.Host, fitted);
+        if (Error(freed) != Str(expected, "free_error")) { yield return "free error"; yield break; }
+        if (freed.Host is null) yield break;
+        foreach (var d in Usage(freed.Host, expected.GetProperty("after_free"), "after free")) yield return d;
+        if (Error(HostUsage.Release(freed.Host, fitted)) != Str(expected, "second_free_error")) yield return "second free error";
+    }
+
+    private static IEnumerable<string> Usage(NovaHost host, JsonElement cells, string when)
+    {
+        foreach (var cell in cells.EnumerateArray())
+        {
+            var mine = host.Cell(cell.GetProperty("id").GetInt32())!;
+            var pinned = cell.GetProperty("pinned_cpus").EnumerateArray().Select(x => x.GetInt32());
+            if (!mine.PinnedCpus.SequenceEqual(pinned)) yield return $"{when} cell {mine.Id} pinned {mine.PinnedCpus}";
+            if (mine.CpuUsage != cell.GetProperty("cpu_usage").GetInt32()) yield return $"{when} cell {mine.Id} cpu_usage {mine.CpuUsage}";
+            if (mine.MemoryUsageMiB != cell.GetProperty("memory_usage_mb").GetInt64()) yield return $"{when} cell {mine.Id} memory_usage {mine.MemoryUsageMiB}";
+            var pages = cell.GetProperty("pages_used").EnumerateArray().Select(p => (p[0].GetInt64(), p[1].GetInt64()));
+            if (!mine.Mempages.Select(p => (p.SizeKiB, p.Used)).SequenceEqual(pages)) yield return $"{when} cell {mine.Id} pages";
+        }
+    }
+
+    private static string? Error(UsageResult r) => r.Error?.ExceptionClass;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
