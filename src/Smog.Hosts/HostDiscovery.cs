@@ -26,14 +26,19 @@ public static class HostDiscovery
         new("virsh capabilities", "virsh", ["capabilities"], "libvirt-clients", TopologyFormat.Capabilities),
     ];
 
-    public static async Task<DiscoveryInputs> CollectAsync(ICommandRunner runner, string sysfsRoot = "/sys",
+    public static Task<DiscoveryInputs> CollectAsync(ICommandRunner runner, string sysfsRoot = "/sys",
+        CancellationToken cancellationToken = default) => CollectAsync(runner, sysfsRoot, null, cancellationToken);
+
+    /// <summary>As above; <paramref name="libvirtUri"/> (the inventory's libvirt_uri) becomes <c>virsh -c URI</c>.</summary>
+    public static async Task<DiscoveryInputs> CollectAsync(ICommandRunner runner, string sysfsRoot, string? libvirtUri,
         CancellationToken cancellationToken = default)
     {
         var sources = ImmutableArray.CreateBuilder<SourcedTopology>();
         var notes = ImmutableArray.CreateBuilder<string>();
         foreach (var tool in Tools)
         {
-            var result = await runner.RunAsync(tool.Program, tool.Arguments, cancellationToken);
+            var arguments = libvirtUri is not null && tool.Program == "virsh" ? ["-c", libvirtUri, .. tool.Arguments] : tool.Arguments;
+            var result = await runner.RunAsync(tool.Program, arguments, cancellationToken);
             if (result is null)
             {
                 notes.Add($"{tool.Program} is not installed: apt-get install {tool.AptPackage}");

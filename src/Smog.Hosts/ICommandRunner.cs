@@ -30,6 +30,9 @@ public interface ICommandRunner
     /// <summary>A name for messages ("localhost", "compute-1").</summary>
     string HostName { get; }
 
+    /// <summary>True when every call is a network round trip, so callers should batch reads (see <see cref="SysfsTreeDump"/>).</summary>
+    bool IsRemote => false;
+
     /// <summary>Runs <paramref name="program"/> with arguments (no shell); null when the program is not installed.</summary>
     Task<CommandResult?> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default);
 

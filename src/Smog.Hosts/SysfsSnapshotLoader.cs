@@ -12,6 +12,7 @@ namespace Smog.Hosts;
 /// </summary>
 public static partial class SysfsSnapshotLoader
 {
+    // SysfsTreeDump.Script visits the same paths; change both together.
     private static readonly string[] NodeFiles = ["cpulist", "meminfo", "distance"];
     private static readonly string[] CpuTopologyFiles = ["thread_siblings_list", "core_id", "physical_package_id", "die_id"];
     private static readonly string[] PciFiles = ["numa_node", "vendor", "device", "class", "sriov_numvfs", "sriov_totalvfs"];
@@ -20,8 +21,18 @@ public static partial class SysfsSnapshotLoader
     [GeneratedRegex(@"^cpu\d+$")] private static partial Regex CpuName();
     [GeneratedRegex(@"^(physfn|virtfn\d+)$")] private static partial Regex SriovLink();
 
-    /// <summary>Loads the snapshot of the tree rooted at <paramref name="root"/> (for example <c>/sys</c>).</summary>
-    public static async Task<SysfsSnapshot> LoadAsync(ICommandRunner runner, string root, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Loads the snapshot of the tree rooted at <paramref name="root"/> (for example <c>/sys</c>).
+    /// A remote runner gets the whole tree in one command (<see cref="SysfsTreeDump"/>) instead of
+    /// a round trip per file; if that command fails, it falls back to reading path by path.
+    /// </summary>
+    public static async Task<SysfsSnapshot> LoadAsync(ICommandRunner runner, string root, CancellationToken cancellationToken = default) =>
+        runner.IsRemote && await SysfsTreeDump.LoadAsync(runner, root, cancellationToken) is { } batched
+            ? batched
+            : await LoadPathByPathAsync(runner, root, cancellationToken);
+
+    /// <summary>Loads the snapshot with one runner call per file and directory.</summary>
+    public static async Task<SysfsSnapshot> LoadPathByPathAsync(ICommandRunner runner, string root, CancellationToken cancellationToken = default)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var links = new SortedDictionary<string, string>(StringComparer.Ordinal);

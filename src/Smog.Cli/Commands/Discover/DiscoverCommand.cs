@@ -9,8 +9,9 @@ using Spectre.Console.Cli;
 namespace Smog.Cli.Commands.Discover;
 
 /// <summary>
-/// <c>smog discover</c>: reads a host's NUMA topology from this machine's tools (<c>--local</c>)
-/// or from saved outputs (<c>--from</c>), merges the sources and prints a table per NUMA node
+/// <c>smog discover</c>: reads a host's NUMA topology from this machine's tools (<c>--local</c>),
+/// an inventory host's tools (<c>--host</c>, over SSH) or saved outputs (<c>--from</c>),
+/// merges the sources and prints a table per NUMA node
 /// or the HostTopology JSON.
 /// </summary>
 internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<DiscoverCommand.Settings>
@@ -22,8 +23,12 @@ internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<Disco
         public bool Local { get; init; }
 
         [CommandOption("--host <NAME>")]
-        [Description("Discover a remote host over SSH (not available yet)")]
+        [Description("Discover a host of the inventory (over SSH, or locally for access: local)")]
         public string? Host { get; init; }
+
+        [CommandOption("--inventory <FILE>")]
+        [Description("Inventory for --host (default: $SMOG_INVENTORY, else ./hosts.yml)")]
+        public string? Inventory { get; init; }
 
         [CommandOption("--from <FILE>")]
         [Description("Read saved outputs: numactl -H text, lstopo console, hwloc XML, virsh capabilities XML, discover JSON, or a sysfs directory")]
@@ -42,6 +47,7 @@ internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<Disco
         {
             var modes = (Local ? 1 : 0) + (Host is null ? 0 : 1) + (From.Length > 0 ? 1 : 0);
             if (modes != 1) return ValidationResult.Error("give exactly one of --local, --host NAME or --from FILE...");
+            if (Inventory is not null && Host is null) return ValidationResult.Error("--inventory goes with --host NAME");
             if (MoreFiles.Length > 0 && From.Length == 0) return ValidationResult.Error($"unexpected argument '{MoreFiles[0]}' (files go after --from)");
             if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
             return ValidationResult.Success();
@@ -50,17 +56,17 @@ internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<Disco
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Host is not null)
-            throw new InputException($"--host {settings.Host}: remote discovery needs the SSH runner, which is not built yet; use --local on that host or --from its saved outputs");
-
         var notes = new List<string>();
         IReadOnlyList<SourcedTopology> sources;
         if (settings.Local)
         {
             var inputs = await HostDiscovery.CollectAsync(new LocalCommandRunner(), "/sys", cancellationToken);
-            sources = inputs.Sources;
-            notes.AddRange(inputs.Notes);
-            if (sources.Count == 0) throw new InputException("no discovery source worked on this machine: " + string.Join("; ", notes));
+            sources = Sources(inputs, "this machine");
+        }
+        else if (settings.Host is { } name)
+        {
+            var inputs = await CollectFromInventoryAsync(settings.Inventory ?? HostInventory.DefaultPath, name, cancellationToken);
+            sources = Sources(inputs, name);
         }
         else
         {
@@ -78,5 +84,33 @@ internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<Disco
             TopologyRenderer.Render(console, report, notes);
         }
         return ExitCodes.Ok;
+
+        IReadOnlyList<SourcedTopology> Sources(DiscoveryInputs inputs, string where)
+        {
+            notes.AddRange(inputs.Notes);
+            return inputs.Sources.Length > 0 ? inputs.Sources
+                : throw new InputException($"no discovery source worked on {where}: " + string.Join("; ", notes));
+        }
+    }
+
+    private static async Task<DiscoveryInputs> CollectFromInventoryAsync(string inventoryPath, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var host = InventoryParser.Load(inventoryPath).Find(name);
+            var runner = await HostInventory.ConnectAsync(host, cancellationToken);
+            try
+            {
+                return await HostDiscovery.CollectAsync(runner, "/sys", host.LibvirtUri, cancellationToken);
+            }
+            finally
+            {
+                (runner as IDisposable)?.Dispose();
+            }
+        }
+        catch (Exception e) when (e is InventoryException or HostAccessException)
+        {
+            throw new InputException(e.Message);
+        }
     }
 }

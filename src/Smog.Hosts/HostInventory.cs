@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using Smog.Hosts.Ssh;
+
+namespace Smog.Hosts;
+
+/// <summary>How smog reaches a host: over SSH, or by running on this machine.</summary>
+public enum HostAccess
+{
+    Ssh,
+    Local,
+}
+
+/// <summary>One host of the inventory. <see cref="Ssh"/> is set exactly when access is ssh.</summary>
+public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ssh, string? LibvirtUri);
+
+/// <summary>The hosts smog may visit, read from a YAML file (see <see cref="InventoryParser"/>).</summary>
+public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Hosts)
+{
+    /// <summary>Where <c>--inventory</c> defaults to: <c>$SMOG_INVENTORY</c>, else <c>hosts.yml</c> in the working directory.</summary>
+    public static string DefaultPath => Environment.GetEnvironmentVariable("SMOG_INVENTORY") is { Length: > 0 } env ? env : "hosts.yml";
+
+    public InventoryHost Find(string name) =>
+        Hosts.FirstOrDefault(h => h.Name == name)
+        ?? throw new InventoryException($"{Path}: no host named '{name}' (hosts: {string.Join(", ", Hosts.Select(h => h.Name))})");
+
+    /// <summary>A runner for the host: local, or a connected SSH session (dispose it when done).</summary>
+    public static async Task<ICommandRunner> ConnectAsync(InventoryHost host, CancellationToken cancellationToken = default) =>
+        host.Ssh is { } target ? await SshCommandRunner.ConnectAsync(target, cancellationToken) : new LocalCommandRunner();
+}
+
+/// <summary>An unreadable or malformed inventory: one line naming the file, line and field.</summary>
+public sealed class InventoryException(string message) : Exception(message);

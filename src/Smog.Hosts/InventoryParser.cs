@@ -1,0 +1,157 @@
+using System.Collections.Immutable;
+using Smog.Hosts.Ssh;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Smog.Hosts;
+
+/// <summary>
+/// Reads a host inventory:
+/// <code>
+/// hosts:
+///   - name: compute-1          # required, unique
+///     access: ssh              # ssh (default when address is given) or local
+///     address: 10.0.0.5        # ssh: required
+///     port: 22                 # ssh: default 22
+///     user: root               # ssh: default root
+///     key: ~/.ssh/id_ed25519   # ssh: required; relative paths are relative to the inventory file
+///     key_passphrase_env: VAR  # ssh: variable holding the key's passphrase (never the passphrase itself)
+///     known_hosts: ~/.ssh/known_hosts  # ssh: default ~/.ssh/known_hosts
+///     insecure_accept_new: false       # ssh: trust and record an unknown host key (never a changed one)
+///     connect_timeout: 10      # ssh: seconds
+///     connect_attempts: 4      # ssh: tries while the port refuses connections
+///     libvirt_uri: qemu:///system      # optional: virsh -c URI on that host
+/// </code>
+/// The lab's <c>lab/.state/inventory.yml</c> (<c>name</c>, <c>access: local</c>, <c>libvirt_uri</c>)
+/// is this format. Unknown fields are errors, so a typo never silently falls back to a default.
+/// </summary>
+public static class InventoryParser
+{
+    private static readonly string[] Fields =
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri"];
+
+    private static readonly string[] SshOnly =
+        ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts"];
+
+    public static HostInventory Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var why = e is FileNotFoundException or DirectoryNotFoundException ? "not found" : "cannot read";
+            throw new InventoryException($"{path}: inventory {why} (give --inventory FILE or set SMOG_INVENTORY)");
+        }
+        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+    }
+
+    /// <summary>Parses inventory text; <paramref name="baseDirectory"/> anchors relative key and known_hosts paths.</summary>
+    public static HostInventory Parse(string text, string source, string baseDirectory)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new InventoryException($"{source}:{e.Start.Line}: not valid YAML: {e.Message.ReplaceLineEndings(" ")}");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new InventoryException($"{source}: expected a mapping with a 'hosts' list");
+        var reader = new Reader(source, baseDirectory);
+        foreach (var key in root.Children.Keys)
+            if (Scalar(key) != "hosts") throw reader.Error(key, Scalar(key), "unknown field (the top level has only 'hosts')");
+        if (!root.Children.TryGetValue(new YamlScalarNode("hosts"), out var hostsNode) || hostsNode is not YamlSequenceNode list)
+            throw reader.Error(root, "hosts", "expected a list of hosts");
+
+        var hosts = ImmutableArray.CreateBuilder<InventoryHost>();
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var host = reader.Host(list.Children[i], $"hosts[{i}]");
+            if (hosts.Any(h => h.Name == host.Name))
+                throw reader.Error(list.Children[i], $"hosts[{i}].name", $"duplicate host name '{host.Name}'");
+            hosts.Add(host);
+        }
+        return new HostInventory(source, hosts.ToImmutable());
+    }
+
+    private static string Scalar(YamlNode node) => node is YamlScalarNode { Value: { } v } ? v : "";
+
+    private sealed class Reader(string source, string baseDirectory)
+    {
+        public InventoryException Error(YamlNode node, string field, string problem) =>
+            new($"{source}:{node.Start.Line}: {field}: {problem}");
+
+        public InventoryHost Host(YamlNode node, string at)
+        {
+            if (node is not YamlMappingNode map) throw Error(node, at, "expected a mapping (name: ..., address: ...)");
+            var values = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach (var (k, v) in map.Children)
+            {
+                var key = Scalar(k);
+                if (!Fields.Contains(key)) throw Error(k, $"{at}.{key}", $"unknown field (known: {string.Join(", ", Fields)})");
+                values[key] = v;
+            }
+            string? Text(string field)
+            {
+                if (!values.TryGetValue(field, out var v)) return null;
+                if (v is not YamlScalarNode { Value: { Length: > 0 } s }) throw Error(v, $"{at}.{field}", "expected a non-empty value");
+                return s;
+            }
+            int Number(string field, int fallback, int min, int max)
+            {
+                if (Text(field) is not { } s) return fallback;
+                return int.TryParse(s, out var n) && n >= min && n <= max ? n
+                    : throw Error(values[field], $"{at}.{field}", $"expected a whole number {min}-{max}, found '{s}'");
+            }
+            bool Flag(string field) => Text(field) switch
+            {
+                null or "false" => false,
+                "true" => true,
+                var s => throw Error(values[field], $"{at}.{field}", $"expected true or false, found '{s}'"),
+            };
+
+            var name = Text("name") ?? throw Error(node, $"{at}.name", "missing (every host needs a name)");
+            var access = Text("access") switch
+            {
+                "ssh" => HostAccess.Ssh,
+                "local" => HostAccess.Local,
+                null => values.ContainsKey("address") ? HostAccess.Ssh
+                    : throw Error(node, $"{at}.access", "missing (ssh with an address, or local)"),
+                var s => throw Error(values["access"], $"{at}.access", $"expected ssh or local, found '{s}'"),
+            };
+            var libvirtUri = Text("libvirt_uri");
+            if (access == HostAccess.Local)
+            {
+                if (SshOnly.FirstOrDefault(values.ContainsKey) is { } extra)
+                    throw Error(values[extra], $"{at}.{extra}", "only for access: ssh (this host is local)");
+                return new InventoryHost(name, access, null, libvirtUri);
+            }
+            var target = new SshTarget
+            {
+                Name = name,
+                Address = Text("address") ?? throw Error(node, $"{at}.address", "missing (needed for access: ssh)"),
+                Port = Number("port", 22, 1, 65535),
+                User = Text("user") ?? "root",
+                KeyPath = FullPath(Text("key") ?? throw Error(node, $"{at}.key", "missing (path of the private key for access: ssh)")),
+                KeyPassphraseEnv = Text("key_passphrase_env"),
+                KnownHostsPath = FullPath(Text("known_hosts") ?? "~/.ssh/known_hosts"),
+                InsecureAcceptNew = Flag("insecure_accept_new"),
+                ConnectTimeout = TimeSpan.FromSeconds(Number("connect_timeout", 10, 1, 600)),
+                ConnectAttempts = Number("connect_attempts", 4, 1, 10),
+            };
+            return new InventoryHost(name, access, target, libvirtUri);
+        }
+
+        private string FullPath(string path)
+        {
+            if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+                path = Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[1..]);
+            return Path.GetFullPath(path, baseDirectory);
+        }
+    }
+}

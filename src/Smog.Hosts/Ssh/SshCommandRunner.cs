@@ -1,0 +1,233 @@
+using System.Net.Sockets;
+using System.Text;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace Smog.Hosts.Ssh;
+
+/// <summary>
+/// <see cref="ICommandRunner"/> over one SSH session (SSH.NET): public-key login, strict
+/// host-key checking against an OpenSSH known_hosts file, one exec channel per call with
+/// exit status and stderr kept apart. Files are read with <c>cat</c> and directories listed
+/// with <c>find -printf</c>, so the remote needs nothing beyond coreutils and findutils.
+/// </summary>
+public sealed class SshCommandRunner : ICommandRunner, IDisposable
+{
+    // Printed by the wrapper when `command -v` cannot find the program, so a missing tool is
+    // told apart from a tool that itself exits 127.
+    private const string NotInstalledMarker = "smog: program not found";
+
+    private readonly SshClient _client;
+    private readonly SshTarget _target;
+
+    private SshCommandRunner(SshClient client, SshTarget target)
+    {
+        _client = client;
+        _target = target;
+    }
+
+    public string HostName => _target.Name;
+
+    public bool IsRemote => true;
+
+    /// <summary>Opens the session; every failure is a one-line <see cref="HostAccessException"/>.</summary>
+    public static async Task<SshCommandRunner> ConnectAsync(SshTarget target, CancellationToken cancellationToken = default)
+    {
+        var key = LoadKey(target);
+        var knownHosts = LoadKnownHosts(target);
+        var delay = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            var info = new ConnectionInfo(target.Address, target.Port, target.User, new PrivateKeyAuthenticationMethod(target.User, key))
+            {
+                Timeout = target.ConnectTimeout,
+            };
+            var client = new SshClient(info);
+            var verifier = new HostKeyVerifier(target, knownHosts);
+            client.HostKeyReceived += verifier.OnHostKeyReceived;
+            try
+            {
+                await client.ConnectAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                client.Dispose();
+                if (verifier.Refusal is { } refusal) throw new HostAccessException(refusal);
+                if (IsConnectionRefused(e) && attempt < target.ConnectAttempts)
+                {
+                    await Task.Delay(delay, cancellationToken);
+                    delay *= 2;
+                    continue;
+                }
+                throw new HostAccessException(Describe(target, e, attempt), e);
+            }
+            try
+            {
+                verifier.RememberIfNew();
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+            return new SshCommandRunner(client, target);
+        }
+    }
+
+    public async Task<CommandResult?> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    {
+        var command = ShellQuote.Join([program, .. arguments]);
+        var wrapped = $"command -v {ShellQuote.Word(program)} >/dev/null 2>&1 || {{ echo {ShellQuote.Word(NotInstalledMarker)} >&2; exit 127; }}; exec {command}";
+        var result = await ExecuteAsync(wrapped, program, cancellationToken);
+        return result.ExitCode == 127 && result.StandardError.Trim() == NotInstalledMarker ? null : result;
+    }
+
+    public async Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var result = await ExecuteAsync($"cat -- {ShellQuote.Word(path)}", "cat", cancellationToken);
+        return result.Succeeded ? result.StandardOutput : null;
+    }
+
+    public async Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken = default)
+    {
+        // The trailing slash makes find follow a symlinked directory, as the local runner does.
+        var result = await ExecuteAsync($"find {ShellQuote.Word(path.TrimEnd('/') + "/")} -mindepth 1 -maxdepth 1 -printf '%y\\0%f\\0%l\\0'", "find", cancellationToken);
+        return result.Succeeded ? SysfsTreeDump.ParseEntries(result.StandardOutput) : [];
+    }
+
+    /// <summary>Runs a shell command line as is (the caller quotes); exposed for tests and batch reads.</summary>
+    public async Task<CommandResult> ExecuteAsync(string commandLine, string label, CancellationToken cancellationToken = default)
+    {
+        using var command = _client.CreateCommand(commandLine, Encoding.UTF8);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_target.CommandTimeout);
+        try
+        {
+            await command.ExecuteAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new CommandResult(-1, "", $"{label} did not finish within {_target.CommandTimeout.TotalSeconds:0} s on {_target.Name}");
+        }
+        catch (SshException e)
+        {
+            throw new HostAccessException($"{_target.Display}: the SSH session failed while running {label}: {OneLine(e.Message)}", e);
+        }
+        // No exit status means the remote process died from a signal (RFC 4254 §6.10).
+        if (command.ExitStatus is { } status) return new CommandResult(status, command.Result, command.Error);
+        return new CommandResult(-1, command.Result, command.Error + $"{label} was killed by signal {command.ExitSignal ?? "?"}");
+    }
+
+    public void Dispose()
+    {
+        if (_client.IsConnected) _client.Disconnect();
+        _client.Dispose();
+    }
+
+    private static PrivateKeyFile LoadKey(SshTarget target)
+    {
+        var passphrase = target.KeyPassphraseEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
+        if (target.KeyPassphraseEnv is { } name && string.IsNullOrEmpty(passphrase))
+            throw new HostAccessException($"{target.Name}: key passphrase variable {name} is not set");
+        try
+        {
+            return passphrase is null ? new PrivateKeyFile(target.KeyPath) : new PrivateKeyFile(target.KeyPath, passphrase);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HostAccessException($"{target.Name}: cannot read key {target.KeyPath} ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+        }
+        catch (SshPassPhraseNullOrEmptyException)
+        {
+            throw new HostAccessException($"{target.Name}: key {target.KeyPath} is encrypted; name the variable holding its passphrase in key_passphrase_env");
+        }
+        catch (Exception e) when (e is SshException or ArgumentException or FormatException or NotSupportedException or System.Security.Cryptography.CryptographicException)
+        {
+            // SSH.NET's messages name the format problem, never the passphrase.
+            throw new HostAccessException($"{target.Name}: cannot load key {target.KeyPath}: {OneLine(e.Message)}");
+        }
+    }
+
+    private static KnownHosts LoadKnownHosts(SshTarget target)
+    {
+        try
+        {
+            return KnownHosts.Load(target.KnownHostsPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HostAccessException($"{target.Name}: cannot read known_hosts {target.KnownHostsPath} ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+        }
+    }
+
+    private static bool IsConnectionRefused(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is SocketException { SocketErrorCode: SocketError.ConnectionRefused }) return true;
+        return false;
+    }
+
+    private static string Describe(SshTarget target, Exception e, int attempts) => e switch
+    {
+        _ when IsConnectionRefused(e) => $"{target.Display}: connection refused ({attempts} attempts)",
+        SshAuthenticationException => $"{target.Display}: the server refused key {target.KeyPath}",
+        SshOperationTimeoutException => $"{target.Display}: no answer within {target.ConnectTimeout.TotalSeconds:0} s",
+        OperationCanceledException => $"{target.Display}: no answer within {target.ConnectTimeout.TotalSeconds:0} s",
+        SocketException s => $"{target.Display}: cannot connect ({s.SocketErrorCode})",
+        _ => $"{target.Display}: SSH connection failed: {OneLine(e.Message)}",
+    };
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>Decides on the server's host key during key exchange and remembers why it refused.</summary>
+    private sealed class HostKeyVerifier(SshTarget target, KnownHosts knownHosts)
+    {
+        private byte[]? _newKey;
+
+        public string? Refusal { get; private set; }
+
+        public void OnHostKeyReceived(object? sender, HostKeyEventArgs e)
+        {
+            var key = e.HostKey;
+            var check = knownHosts.Check(target.Address, target.Port, key);
+            var what = $"{KnownHosts.KeyTypeOf(key)} {KnownHosts.Fingerprint(key)}";
+            var where = KnownHosts.HostToken(target.Address, target.Port);
+            switch (check.Verdict)
+            {
+                case HostKeyVerdict.Trusted:
+                    e.CanTrust = true;
+                    return;
+                case HostKeyVerdict.Unknown when target.InsecureAcceptNew:
+                    _newKey = key;
+                    e.CanTrust = true;
+                    return;
+                case HostKeyVerdict.Unknown:
+                    Refusal = $"{target.Name}: host key of {where} ({what}) is not in {target.KnownHostsPath}; add it (ssh-keyscan -p {target.Port} {target.Address}) or set insecure_accept_new: true";
+                    break;
+                case HostKeyVerdict.Mismatch:
+                    Refusal = $"{target.Name}: host key of {where} ({what}) does not match {target.KnownHostsPath} line {check.Line}; refusing to connect (possible man-in-the-middle)";
+                    break;
+                case HostKeyVerdict.Revoked:
+                    Refusal = $"{target.Name}: host key of {where} ({what}) is revoked in {target.KnownHostsPath} line {check.Line}";
+                    break;
+            }
+            e.CanTrust = false;
+        }
+
+        /// <summary>Trust on first use: append the accepted key so the next connection checks it.</summary>
+        public void RememberIfNew()
+        {
+            if (_newKey is null) return;
+            try
+            {
+                var dir = Path.GetDirectoryName(target.KnownHostsPath);
+                if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+                File.AppendAllText(target.KnownHostsPath, KnownHosts.FormatLine(target.Address, target.Port, _newKey) + "\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new HostAccessException($"{target.Name}: accepted a new host key but cannot write {target.KnownHostsPath} ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+            }
+        }
+    }
+}
