@@ -17,9 +17,9 @@ Usage:
     strip_boot_expected.py raw.jsonl > expected.jsonl
 """
 
-import json
 import re
 import sys
+from strip_expected import filter_lines  # same line filter as the direct results
 
 KEEP = ("name", "status", "fault", "no_valid_host", "numa_xml",
         "instance_numa_topology", "host_numa_topology", "oracle_error")
@@ -35,15 +35,7 @@ def strip(result: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    src = open(argv[0]) if argv else sys.stdin
-    with src:
-        for line in src:
-            if line.strip():
-                json.dump(strip(json.loads(line)), sys.stdout,
-                          sort_keys=True, separators=(",", ":"))
-                sys.stdout.write("\n")
-    return 0
+    return filter_lines(strip, argv)
 
 
 if __name__ == "__main__":

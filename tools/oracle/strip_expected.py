@@ -37,16 +37,21 @@ def strip(result: dict) -> dict:
     return out
 
 
-def main(argv=None) -> int:
+def filter_lines(transform, argv=None) -> int:
+    """Applies transform to each JSON line of argv[0] (or stdin), compact and key-sorted."""
     argv = sys.argv[1:] if argv is None else argv
     src = open(argv[0]) if argv else sys.stdin
     with src:
         for line in src:
             if line.strip():
-                json.dump(strip(json.loads(line)), sys.stdout,
+                json.dump(transform(json.loads(line)), sys.stdout,
                           sort_keys=True, separators=(",", ":"))
                 sys.stdout.write("\n")
     return 0
+
+
+def main(argv=None) -> int:
+    return filter_lines(strip, argv)
 
 
 if __name__ == "__main__":
