@@ -1,7 +1,8 @@
-using Smog.Nova;
 using Smog.Nova.Accounting;
+using Smog.Nova.Constraints;
 using Smog.Nova.Fitting;
 using Smog.Nova.Host;
+using Smog.Nova;
 using Smog.Topology;
 using static Smog.Tests.Nova.FittingTestHosts;
 
@@ -187,17 +188,17 @@ public sealed class FittingEngineTests
         Assert.Equal(0, Fit(host, Request(2, 1024)).Cells[0].HostCell);
     }
 
-    public static TheoryData<string, PciNumaPolicy, int?, bool> PciPolicies => new()
+    public static TheoryData<string, PciNumaAffinityPolicy, int?, bool> PciPolicies => new()
     {
-        { "required: only devices on the guest's cell", PciNumaPolicy.Required, 1, false },
-        { "legacy: devices without NUMA affinity also do", PciNumaPolicy.Legacy, null, true },
-        { "legacy: a device on another cell does not", PciNumaPolicy.Legacy, 1, false },
-        { "preferred: any device when none is local", PciNumaPolicy.Preferred, 1, true },
+        { "required: only devices on the guest's cell", PciNumaAffinityPolicy.Required, 1, false },
+        { "legacy: devices without NUMA affinity also do", PciNumaAffinityPolicy.Legacy, null, true },
+        { "legacy: a device on another cell does not", PciNumaAffinityPolicy.Legacy, 1, false },
+        { "preferred: any device when none is local", PciNumaAffinityPolicy.Preferred, 1, true },
     };
 
     [Theory]
     [MemberData(nameof(PciPolicies))]
-    public void Pci_numa_policies_pick_pools(string description, PciNumaPolicy policy, int? deviceNode, bool fits)
+    public void Pci_numa_policies_pick_pools(string description, PciNumaAffinityPolicy policy, int? deviceNode, bool fits)
     {
         _ = description;
         // A dedicated 8-vCPU guest fills host cell 0 exactly; the only device sits elsewhere or nowhere.

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Smog.Nova.Constraints;
 using Smog.Nova.Fitting;
 using Smog.Nova.Host;
 using Smog.Topology;
@@ -135,15 +136,15 @@ public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits Filte
                 Int(Req(x.Item, "count", x.Path), $"{x.Path}.count")))] : [],
             requests is { } r ? [.. Array(r, "pci_requests").Select(x => new PciRequest(
                 Int(Req(x.Item, "count", x.Path), $"{x.Path}.count"),
-                Opt(x.Item, "numa_policy") is { } pol ? ParsePolicy(Str(pol, $"{x.Path}.numa_policy"), x.Path) : PciNumaPolicy.Legacy))] : []);
+                Opt(x.Item, "numa_policy") is { } pol ? ParsePolicy(Str(pol, $"{x.Path}.numa_policy"), x.Path) : PciNumaAffinityPolicy.Legacy))] : []);
     }
 
-    private static PciNumaPolicy ParsePolicy(string value, string path) => value switch
+    private static PciNumaAffinityPolicy ParsePolicy(string value, string path) => value switch
     {
-        "legacy" => PciNumaPolicy.Legacy,
-        "required" => PciNumaPolicy.Required,
-        "preferred" => PciNumaPolicy.Preferred,
-        "socket" => PciNumaPolicy.Socket,
+        "legacy" => PciNumaAffinityPolicy.Legacy,
+        "required" => PciNumaAffinityPolicy.Required,
+        "preferred" => PciNumaAffinityPolicy.Preferred,
+        "socket" => PciNumaAffinityPolicy.Socket,
         _ => throw new CaseFormatException($"{path}.numa_policy must be required, legacy, preferred or socket, found \"{value}\""),
     };
 }

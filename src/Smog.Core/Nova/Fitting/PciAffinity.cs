@@ -1,16 +1,14 @@
 using System.Collections.Immutable;
+using Smog.Nova.Constraints;
 using Smog.Nova.Host;
 
 namespace Smog.Nova.Fitting;
-
-/// <summary>hw:pci_numa_affinity_policy values (spec §1.1, §4.6).</summary>
-public enum PciNumaPolicy { Legacy, Required, Preferred, Socket }
 
 /// <summary>A pool of identical free PCI devices on the host; <see cref="NumaNode"/> null when unknown.</summary>
 public sealed record PciPool(int? NumaNode, int Count);
 
 /// <summary>One PCI request of the instance (an alias or a port) with its NUMA affinity policy.</summary>
-public sealed record PciRequest(int Count, PciNumaPolicy Policy = PciNumaPolicy.Legacy);
+public sealed record PciRequest(int Count, PciNumaAffinityPolicy Policy = PciNumaAffinityPolicy.Legacy);
 
 /// <summary>The host's PCI pools and the instance's PCI requests, as the NUMA filter passes them.</summary>
 public sealed record PciContext(ImmutableArray<PciPool> Pools, ImmutableArray<PciRequest> Requests)
@@ -59,8 +57,8 @@ internal static class PciAffinity
         bool AffineOrUnknown(int i) => pci.Pools[i].NumaNode is null || Affine(i);
         bool Enough(List<int> pools) => pools.Sum(i => left[i]) >= request.Count;
         var affine = all.Where(Affine).ToList();
-        if (request.Policy == PciNumaPolicy.Required || Enough(affine)) return affine;
-        if (request.Policy == PciNumaPolicy.Socket)
+        if (request.Policy == PciNumaAffinityPolicy.Required || Enough(affine)) return affine;
+        if (request.Policy == PciNumaAffinityPolicy.Socket)
         {
             if (host.Cells.Any(c => c.Socket is null)) return [];
             var sockets = host.Cells.Where(c => chosenIds.Contains(c.Id)).Select(c => c.Socket).ToHashSet();
@@ -68,7 +66,7 @@ internal static class PciAffinity
             return all.Where(i => pci.Pools[i].NumaNode is { } n && socketCells.Contains(n)).ToList();
         }
         var legacy = all.Where(AffineOrUnknown).ToList();
-        if (request.Policy == PciNumaPolicy.Legacy || Enough(legacy)) return legacy;
+        if (request.Policy == PciNumaAffinityPolicy.Legacy || Enough(legacy)) return legacy;
         return [.. all.OrderBy(i => AffineOrUnknown(i) ? 0 : 1)]; // preferred: anything, affine first (stable)
     }
 }
