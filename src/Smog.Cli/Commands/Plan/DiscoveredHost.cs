@@ -7,14 +7,12 @@ namespace Smog.Cli.Commands.Plan;
 /// <summary>Turns a <c>smog discover --output json</c> file plus nova.conf CPU options into the Nova host model.</summary>
 internal static class DiscoveredHost
 {
-    public static NovaHost Load(string path, PlanCommand.Settings settings)
+    public static NovaHost Load(string path, ComputeCpuConfig config) =>
+        NovaHostFromTopology.Build(ReadTopology(path), config);
+
+    /// <summary>The nova.conf CPU-set options given on the command line, checked as nova-compute checks them.</summary>
+    public static ComputeCpuConfig CpuConfig(PlanCommand.Settings settings)
     {
-        HostTopology? topology;
-        try { topology = JsonSerializer.Deserialize(File.ReadAllText(path), TopologyJsonContext.Default.HostTopology); }
-        catch (IOException e) { throw new InputException($"{path}: {e.Message}"); }
-        catch (UnauthorizedAccessException e) { throw new InputException($"{path}: {e.Message}"); }
-        catch (JsonException e) { throw new InputException($"{path}: not a discovered topology ({e.Message.Split('.')[0]})"); }
-        if (topology is null || topology.Cells.IsEmpty) throw new InputException($"{path}: the topology has no NUMA cells");
         var config = new ComputeCpuConfig
         {
             CpuDedicatedSet = Set(settings.CpuDedicatedSet, "--cpu-dedicated-set"),
@@ -23,7 +21,18 @@ internal static class DiscoveredHost
         };
         if (config.CpuDedicatedSet is { } d && config.CpuSharedSet is { } s && d.Overlaps(s))
             throw new InputException($"--cpu-dedicated-set and --cpu-shared-set overlap on {d & s} (nova-compute refuses to start)");
-        return NovaHostFromTopology.Build(topology, config);
+        return config;
+    }
+
+    private static HostTopology ReadTopology(string path)
+    {
+        HostTopology? topology;
+        try { topology = JsonSerializer.Deserialize(File.ReadAllText(path), TopologyJsonContext.Default.HostTopology); }
+        catch (IOException e) { throw new InputException($"{path}: {e.Message}"); }
+        catch (UnauthorizedAccessException e) { throw new InputException($"{path}: {e.Message}"); }
+        catch (JsonException e) { throw new InputException($"{path}: not a discovered topology ({e.Message.Split('.')[0]})"); }
+        if (topology is null || topology.Cells.IsEmpty) throw new InputException($"{path}: the topology has no NUMA cells");
+        return topology;
     }
 
     private static CpuSet? Set(string? text, string option) =>

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Smog.Libvirt.Generation;
 using Smog.Nova.Cases;
 using Smog.Nova.Host;
-using Smog.Topology;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -66,28 +65,26 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var host = settings.HostTopology is { } topo ? DiscoveredHost.Load(topo, settings) : null;
+        var cpuConfig = settings.HostTopology is null ? null : DiscoveredHost.CpuConfig(settings);
+        var host = settings.HostTopology is { } topo ? DiscoveredHost.Load(topo, cpuConfig!) : null;
         if (settings.Batch is { } batch) return RunBatch(batch, settings.Recorded, host, console.Profile.Out.Writer);
         var root = CaseFiles.ReadJson(settings.Case!);
         var resolver = settings.Recorded is { } rec ? new RecordedRequestResolver(CaseFiles.ReadJson(rec)) : RequestResolvers.Default;
         var planCase = CaseFiles.ParseCase(root, settings.Case!, host);
         var (result, us) = Timed(planCase, resolver);
-        if (settings.Xml) return WriteXml(result, planCase, settings);
+        if (settings.Xml) return WriteXml(result, planCase, settings.Case!, cpuConfig);
         if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(PlanResultJson.Write(result, us, indented: true));
         else PlacementView.Render(console, result, us);
         return ExitCodes.Ok;
     }
 
-    private int WriteXml(PlanResult result, PlanCase planCase, Settings settings)
+    /// <param name="cpuConfig">With a discovered host, the nova.conf CPU sets its model was built with.</param>
+    private int WriteXml(PlanResult result, PlanCase planCase, string casePath, ComputeCpuConfig? cpuConfig)
     {
-        var configOverride = settings.HostTopology is null ? null : new NovaComputeConfig
-        {
-            CpuDedicatedSet = settings.CpuDedicatedSet is { } d ? CpuSet.Parse(d) : null,
-            CpuSharedSet = settings.CpuSharedSet is { } s ? CpuSet.Parse(s) : null,
-            VcpuPinSet = settings.VcpuPinSet is { } v ? CpuSet.Parse(v) : null,
-        };
+        var configOverride = cpuConfig is null ? null
+            : new NovaComputeConfig { CpuDedicatedSet = cpuConfig.CpuDedicatedSet, CpuSharedSet = cpuConfig.CpuSharedSet, VcpuPinSet = cpuConfig.VcpuPinSet };
         var (xml, refusal) = PlanXml.Render(result, planCase, configOverride);
-        if (xml is null) throw new CheckFailedException($"{settings.Case}: {refusal}");
+        if (xml is null) throw new CheckFailedException($"{casePath}: {refusal}");
         console.Profile.Out.Writer.WriteLine(xml);
         return ExitCodes.Ok;
     }
