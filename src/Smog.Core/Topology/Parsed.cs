@@ -8,9 +8,16 @@ namespace Smog.Topology;
 /// </summary>
 public sealed record ParseError(string Source, int? Line, string Expected, string? Found = null)
 {
+    /// <summary>True when <see cref="Expected"/> is a plain statement of the fault ("no such file"), not "expected …".</summary>
+    public bool IsFault { get; init; }
+
+    /// <summary>A fault that is not a mismatch of shape: renders as "SOURCE[:LINE]: MESSAGE".</summary>
+    public static ParseError Fault(string source, int? line, string message) => new(source, line, message) { IsFault = true };
+
     public override string ToString()
     {
         var where = Line is { } l ? $"{Source}:{l}" : Source;
+        if (IsFault) return $"{where}: {Expected.ReplaceLineEndings(" ")}";
         return Found is null ? $"{where}: expected {Expected}" : $"{where}: expected {Expected}, found '{Truncate(Found)}'";
     }
 
