@@ -49,4 +49,7 @@ public sealed class Parsed<T>
     public static Parsed<T> Fail(IEnumerable<ParseError> errors) => new(default, [.. errors]);
 
     public Parsed<TOut> Map<TOut>(Func<T, TOut> map) => Success ? Parsed<TOut>.Ok(map(_value!)) : Parsed<TOut>.Fail(Errors);
+
+    /// <summary>Chains a second step that may fail itself.</summary>
+    public Parsed<TOut> Bind<TOut>(Func<T, Parsed<TOut>> next) => Success ? next(_value!) : Parsed<TOut>.Fail(Errors);
 }

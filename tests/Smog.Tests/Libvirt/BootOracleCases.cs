@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Smog.Libvirt.Expectations;
+using Smog.Input;
 using Smog.Libvirt.Generation;
 using Smog.Nova;
+using Smog.Nova.Config;
+using Smog.Nova.Scheduling;
 
 namespace Smog.Tests.Libvirt;
 
@@ -16,22 +18,27 @@ internal sealed record BootOracleCase(string Name, JsonElement Case, JsonElement
 
     public string NumaXml => Output.GetProperty("numa_xml").GetString()!;
 
-    public Flavor Flavor => NovaInputJson.Flavor(Case.GetProperty("flavor"), Name).Value;
+    /// <summary>The case read once by the case reader (its host is not needed: Nova's report replaces it).</summary>
+    public NovaCase Read => _read ??= CaseReader.Read(Case, Name, ignoreHost: true).Value;
+    private NovaCase? _read;
 
-    public ImageProperties Image => NovaInputJson.Image(Case.TryGetProperty("image_properties", out var i) ? i : null);
+    public Flavor Flavor => Read.Flavor;
 
-    public NovaComputeConfig Config => NovaInputJson.Config(Case.TryGetProperty("config", out var c) ? c : null);
+    public ImageProperties Image => Read.Image;
 
+    public NovaConf Config => Read.Conf;
+
+    /// <summary>What the generator gets: the engine's resolution, Nova's own fit and host report.</summary>
     public GenerationInput GenerationInput()
     {
-        var rules = NovaEngineRules.Instance;
-        var requested = rules.Constraints(Flavor, Image).Topology;
+        var resolution = NovaPlanner.Resolve(Flavor, Image);
         return new GenerationInput(
-            Flavor, Image,
-            NovaInputJson.Fitted(Output.GetProperty("instance_numa_topology"), requested),
-            NovaInputJson.Host(Output.GetProperty("host_numa_topology")),
+            Flavor,
+            OracleBootReader.Fitted(Output.GetProperty("instance_numa_topology"), resolution.Topology),
+            HostModel.ToTopology(OracleBootReader.Host(Output.GetProperty("host_numa_topology"), Name).Value),
             Config,
-            rules.CpuTopology(Flavor, Image).Chosen!);
+            resolution.CpuTopology.Chosen!,
+            resolution.Resolved);
     }
 
     public override string ToString() => Name;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Smog.Nova;
 using Smog.Nova.Accounting;
-using Smog.Nova.Cases;
+using Smog.Input;
+using Smog.Nova.Scheduling;
 using Smog.Nova.Fitting;
 using Smog.Nova.Host;
 
@@ -22,13 +23,14 @@ public sealed class FittingAccountingConformanceTests(ITestOutputHelper output)
         foreach (var line in lines)
         {
             var expected = line.GetProperty("out");
-            var c = PlanCase.Parse(line.GetProperty("case"));
-            var request = NovaRequestResolver.Instance.Resolve(c.Flavor, c.Image).Topology!;
-            var fitted = NumaFitter.Fit(c.Host.Host, request, c.Host.Options).Topology;
+            var c = CaseReader.Read(line.GetProperty("case"), "case").Value;
+            var request = NovaPlanner.Resolve(c.Flavor, c.Image).Topology!;
+            var node = c.Node();
+            var fitted = node.Fit(request, c.Request.PciRequests).Topology;
             var name = expected.GetProperty("name").GetString();
             if ((fitted is not null) != expected.GetProperty("fits").GetBoolean()) { disagreements.Add($"{name}: fits"); continue; }
             if (fitted is null) continue;
-            var diffs = Compare(c.Host.Host, fitted, expected).ToList();
+            var diffs = Compare(node, fitted, expected).ToList();
             if (diffs.Count > 0) disagreements.Add($"{name}: {string.Join("; ", diffs)}");
             else claimed++;
         }
@@ -37,18 +39,19 @@ public sealed class FittingAccountingConformanceTests(ITestOutputHelper output)
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements.Take(20)));
     }
 
-    private static IEnumerable<string> Compare(NovaHost host, FittedTopology fitted, JsonElement expected)
+    // Through the engine's entry point: the compute node claims and releases.
+    private static IEnumerable<string> Compare(ComputeNode node, FittedTopology fitted, JsonElement expected)
     {
-        var claim = HostUsage.Claim(host, fitted);
-        if (Error(claim) != Str(expected, "claim_error")) { yield return $"claim error {Error(claim)} vs {Str(expected, "claim_error")}"; yield break; }
-        if (claim.Host is null) yield break;
-        foreach (var d in Usage(claim.Host, expected.GetProperty("after_claim"), "after claim")) yield return d;
-        if (Error(HostUsage.Claim(claim.Host, fitted)) != Str(expected, "second_claim_error")) yield return "second claim error";
-        var freed = HostUsage.Release(claim.Host, fitted);
-        if (Error(freed) != Str(expected, "free_error")) { yield return "free error"; yield break; }
-        if (freed.Host is null) yield break;
-        foreach (var d in Usage(freed.Host, expected.GetProperty("after_free"), "after free")) yield return d;
-        if (Error(HostUsage.Release(freed.Host, fitted)) != Str(expected, "second_free_error")) yield return "second free error";
+        var claim = node.Claim(fitted);
+        if (Error(claim.Error) != Str(expected, "claim_error")) { yield return $"claim error {Error(claim.Error)} vs {Str(expected, "claim_error")}"; yield break; }
+        if (claim.Node is null) yield break;
+        foreach (var d in Usage(claim.Node.Host, expected.GetProperty("after_claim"), "after claim")) yield return d;
+        if (Error(claim.Node.Claim(fitted).Error) != Str(expected, "second_claim_error")) yield return "second claim error";
+        var freed = claim.Node.Release(fitted);
+        if (Error(freed.Error) != Str(expected, "free_error")) { yield return "free error"; yield break; }
+        if (freed.Node is null) yield break;
+        foreach (var d in Usage(freed.Node.Host, expected.GetProperty("after_free"), "after free")) yield return d;
+        if (Error(freed.Node.Release(fitted).Error) != Str(expected, "second_free_error")) yield return "second free error";
     }
 
     private static IEnumerable<string> Usage(NovaHost host, JsonElement cells, string when)
@@ -65,7 +68,7 @@ public sealed class FittingAccountingConformanceTests(ITestOutputHelper output)
         }
     }
 
-    private static string? Error(UsageResult r) => r.Error?.ExceptionClass;
+    private static string? Error(NovaError? e) => e?.ExceptionClass;
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

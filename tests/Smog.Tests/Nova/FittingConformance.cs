@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Smog.Nova.Cases;
+using Smog.Input;
+using Smog.Nova.Scheduling;
 
 namespace Smog.Tests.Nova;
 
@@ -40,9 +41,10 @@ internal static class FittingConformance
         {
             var name = cases[i].TryGetProperty("name", out var n) ? n.ToString() : $"line {i + 1}";
             if (expected[i].TryGetProperty("oracle_error", out _)) continue;
-            IRequestResolver resolver = engineConstraints ? NovaRequestResolver.Instance : new RecordedRequestResolver(expected[i]);
-            var plan = NovaPlanner.Plan(PlanCase.Parse(cases[i]), resolver);
-            using var mine = JsonDocument.Parse(PlanResultJson.Write(plan));
+            var c = CaseReader.Read(cases[i], casesPath, i + 1).Value;
+            var plan = engineConstraints ? NovaPlanner.Plan(c.Node(), c.Request)
+                : NovaPlanner.Plan(c.Node(), c.Request, OracleOutputReader.RecordedResolution(expected[i], NovaPlanner.Resolve(c.Flavor, c.Image), expectedPath, i + 1).Value);
+            using var mine = JsonDocument.Parse(PlanJson.Write(plan));
             var diffs = Diff(expected[i], mine.RootElement, out var exactPins);
             if (engineConstraints) diffs.AddRange(RequestDiff(expected[i], mine.RootElement));
             if (diffs.Count > 0) disagreements.Add($"{name}: {string.Join("; ", diffs)}");

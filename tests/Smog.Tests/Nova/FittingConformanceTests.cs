@@ -1,4 +1,5 @@
-using Smog.Nova.Cases;
+using Smog.Input;
+using Smog.Nova.Scheduling;
 
 namespace Smog.Tests.Nova;
 
@@ -43,7 +44,8 @@ public sealed class FittingConformanceTests(ITestOutputHelper output)
         var disagreements = new List<string>();
         foreach (var (c, e) in cases.Zip(expected))
         {
-            var plan = NovaPlanner.Plan(PlanCase.Parse(c), NovaRequestResolver.Instance);
+            var nc = CaseReader.Read(c, "case").Value;
+            var plan = NovaPlanner.Plan(nc.Node(), nc.Request);
             var cells = plan.Fitted?.Cells.Select(x => x.HostCell) ?? [];
             var want = e.GetProperty("host_cells").EnumerateArray().Select(x => x.GetInt32());
             if (plan.Fits != e.GetProperty("fits").GetBoolean() || !cells.SequenceEqual(want))

@@ -1,3 +1,5 @@
+using Smog.Nova.Config;
+using Smog.Nova.Scheduling;
 using Smog.Nova.Host;
 using Smog.Topology;
 using static Smog.Tests.Nova.FittingTestHosts;
@@ -58,18 +60,18 @@ public sealed class FittingHostOrderTests
         Assert.Equal(ThreadOrder.Listed, host.ThreadOrder);
     }
 
-    public static TheoryData<string, ComputeCpuConfig, string, string> Configs => new()
+    public static TheoryData<string, NovaConf, string, string> Configs => new()
     {
-        { "legacy: every CPU both shared and pinnable", ComputeCpuConfig.Legacy, "0-7", "0-7" },
-        { "new style sets", new ComputeCpuConfig { CpuSharedSet = CpuSet.Parse("0-1"), CpuDedicatedSet = CpuSet.Parse("2-7") }, "0-1", "2-7" },
-        { "only cpu_shared_set: nothing pinnable", new ComputeCpuConfig { CpuSharedSet = CpuSet.Parse("0-3") }, "0-3", "" },
-        { "only cpu_dedicated_set: nothing shared", new ComputeCpuConfig { CpuDedicatedSet = CpuSet.Parse("4-7") }, "", "4-7" },
-        { "vcpu_pin_set: legacy on a subset", new ComputeCpuConfig { VcpuPinSet = CpuSet.Parse("2-5") }, "2-5", "2-5" },
+        { "legacy: every CPU both shared and pinnable", NovaConf.Default, "0-7", "0-7" },
+        { "new style sets", new NovaConf { CpuSharedSet = CpuSet.Parse("0-1"), CpuDedicatedSet = CpuSet.Parse("2-7") }, "0-1", "2-7" },
+        { "only cpu_shared_set: nothing pinnable", new NovaConf { CpuSharedSet = CpuSet.Parse("0-3") }, "0-3", "" },
+        { "only cpu_dedicated_set: nothing shared", new NovaConf { CpuDedicatedSet = CpuSet.Parse("4-7") }, "", "4-7" },
+        { "vcpu_pin_set: legacy on a subset", new NovaConf { VcpuPinSet = CpuSet.Parse("2-5") }, "2-5", "2-5" },
     };
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Nova_conf_cpu_sets_split_cells(string description, ComputeCpuConfig config, string shared, string dedicated)
+    public void Nova_conf_cpu_sets_split_cells(string description, NovaConf config, string shared, string dedicated)
     {
         _ = description;
         var topology = new HostTopology
@@ -77,7 +79,7 @@ public sealed class FittingHostOrderTests
             Cells = [new NumaCell { Id = 0, Cpus = CpuSet.Parse("0-7"), Siblings = [.. Enumerable.Range(0, 8).Select(i => CpuSet.Of(i))], MemoryMiB = 8192 }],
             Cpus = [.. Enumerable.Range(0, 8).Select(i => new CpuInfo(i, 0, 0, 0, i))],
         };
-        var cell = NovaHostFromTopology.Build(topology, config).Cells[0];
+        var cell = HostModel.FromTopology(topology, config).Cells[0];
         Assert.Equal(CpuSet.Parse(shared), cell.Cpuset);
         Assert.Equal(CpuSet.Parse(dedicated), cell.Pcpuset);
         Assert.Equal(CpuSet.Parse(shared) | CpuSet.Parse(dedicated), CpuSet.Of(cell.Siblings.SelectMany(s => s)));
@@ -98,7 +100,7 @@ public sealed class FittingHostOrderTests
             }],
             Cpus = [.. Enumerable.Range(0, 16).Select(i => new CpuInfo(i, 0, 0, 0, i & ~1))],
         };
-        var cell = NovaHostFromTopology.Build(topology, ComputeCpuConfig.Legacy).Cells[0];
+        var cell = HostModel.FromTopology(topology, NovaConf.Default).Cells[0];
         Assert.Equal([[0, 1], [10, 11], [12, 13], [2, 3]], cell.Siblings.Take(4).Select(s => s.Order().ToArray()).ToArray());
         Assert.Equal(0, cell.Socket);
     }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Smog.Nova;
-using Smog.Nova.Cases;
+using Smog.Input;
 using Smog.Nova.Constraints;
 using Smog.Nova.CpuTopology;
 
@@ -40,7 +40,7 @@ internal sealed record OracleVector(int Line, NovaCase Case, JsonElement Expecte
         var expected = File.ReadAllLines(expectedPath).Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
         Assert.Equal(cases.Length, expected.Length);
         var vectors = cases.Select((text, i) =>
-            new OracleVector(i + 1, CaseFile.Parse(text, casesPath, i + 1).Value, JsonDocument.Parse(expected[i]).RootElement.Clone())).ToList();
+            new OracleVector(i + 1, CaseReader.Read(JsonDocument.Parse(text).RootElement, casesPath, i + 1, ignoreHost: true).Value, JsonDocument.Parse(expected[i]).RootElement.Clone())).ToList();
         foreach (var v in vectors)
             if (v.Case.Name is { } name && v.Expected.TryGetProperty("name", out var n) && n.GetString() != name)
                 Assert.Fail($"{folder}: line {v.Line} pairs case '{name}' with the answer for '{n.GetString()}'");
@@ -59,7 +59,7 @@ internal static class OracleComparison
 {
     public static IEnumerable<string> ConstraintDifferences(OracleVector v)
     {
-        var result = NumaConstraints.Get(v.Case.Flavor.ToFlavor(), v.Case.ToImageProperties());
+        var result = NumaConstraints.Get(v.Case.Flavor, v.Case.Image);
         var expectedError = ErrorClass(v.Expected, "constraints_error");
         if (expectedError != result.Error?.ExceptionClass)
         {
@@ -73,7 +73,7 @@ internal static class OracleComparison
 
     public static IEnumerable<string> CpuTopologyDifferences(OracleVector v)
     {
-        var result = CpuTopologyChooser.Best(v.Case.Flavor.ToFlavor(), v.Case.ToImageProperties());
+        var result = CpuTopologyChooser.Best(v.Case.Flavor, v.Case.Image);
         var expectedError = ErrorClass(v.Expected, "cpu_topology_error");
         if (expectedError != result.Error?.ExceptionClass)
             yield return $"cpu topology error: expected {expectedError ?? "none"}, got {result.Error?.ToString() ?? "none"}";

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Smog.Nova.Cases;
+using Smog.Input;
 using Smog.Nova;
 using Smog.Nova.Constraints;
 using static Smog.Tests.Nova.NovaTestData;
@@ -50,9 +50,9 @@ public class PlacementAndPciTests
         foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
         {
             rows++;
-            var parsed = CaseFile.Parse(line, path).Value;
+            var parsed = CaseReader.Read(JsonDocument.Parse(line).RootElement, path, ignoreHost: true).Value;
             var row = JsonDocument.Parse(line).RootElement;
-            var request = Placement(parsed.Flavor.ToFlavor(), parsed.ToImageProperties());
+            var request = Placement(parsed.Flavor, parsed.Image);
             var expected = $"VCPU={row.GetProperty("vcpu").GetInt64()} PCPU={row.GetProperty("pcpu").GetInt64()} MEMORY_MB={row.GetProperty("memory_mb").GetInt64()}"
                            + $" required={Names(row, "required")} forbidden={Names(row, "forbidden")}";
             var actual = $"VCPU={request.Vcpu} PCPU={request.Pcpu} MEMORY_MB={request.MemoryMiB}"

@@ -2,9 +2,9 @@ using System.Collections.Immutable;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using Smog.Cli.Commands.Plan;
+using Smog.Cli.Input;
 using Smog.Nova;
-using Smog.Nova.Cases;
+using Smog.Input;
 using Smog.Nova.Fitting;
 using Smog.Nova.Host;
 using Smog.Topology;
@@ -59,19 +59,20 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
 
     private void VectorTable(string casesPath, string expectedPath, int reps)
     {
-        var cases = CaseFiles.ReadLines(casesPath);
-        var expected = CaseFiles.ReadLines(expectedPath);
-        if (cases.Count != expected.Count) throw new InputException($"{expectedPath}: {expected.Count} results for {cases.Count} cases");
+        var cases = InputFiles.Cases(casesPath, ignoreHost: false);
+        var expected = InputFiles.JsonLines(expectedPath);
+        if (cases.Length != expected.Length) throw new InputException($"{expectedPath}: {expected.Length} results for {cases.Length} cases");
         var ratios = new List<double>();
         var ours = new List<double>();
         var theirs = new List<double>();
-        for (var i = 0; i < cases.Count; i++)
+        for (var i = 0; i < cases.Length; i++)
         {
-            var resolution = RecordedRequestResolver.FromRecorded(expected[i].Json);
-            if (resolution.Topology is null || !expected[i].Json.TryGetProperty("elapsed_ms", out var ms)
+            var resolution = InputFiles.Recorded(expected[i].Json, cases[i], expectedPath, expected[i].Line);
+            if (resolution.Topology is not { } topology || !expected[i].Json.TryGetProperty("elapsed_ms", out var ms)
                 || ms.ValueKind != System.Text.Json.JsonValueKind.Number) continue;
-            var c = CaseFiles.ParseCase(cases[i].Json, $"{casesPath} line {cases[i].Line}");
-            var us = MedianMicroseconds(() => NumaFitter.Fit(c.Host.Host, resolution.Topology, c.Host.Options), reps);
+            var node = cases[i].Node();
+            var pci = cases[i].Request.PciRequests;
+            var us = MedianMicroseconds(() => node.Fit(topology, pci), reps);
             ours.Add(us);
             theirs.Add(ms.GetDouble() * 1000);
             ratios.Add(ms.GetDouble() * 1000 / Math.Max(us, 0.01));

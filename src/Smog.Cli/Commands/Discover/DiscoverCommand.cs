@@ -6,6 +6,8 @@ using Smog.Topology.Merge;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
+using Smog.Cli.Input;
+
 namespace Smog.Cli.Commands.Discover;
 
 /// <summary>
@@ -70,7 +72,7 @@ internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<Disco
         }
         else
         {
-            sources = await TopologyFileReader.ReadAllAsync([.. settings.From, .. settings.MoreFiles], cancellationToken);
+            sources = await InputFiles.TopologySourcesAsync([.. settings.From, .. settings.MoreFiles], cancellationToken);
         }
 
         var report = TopologyMerger.Merge(sources);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Smog.Cli.Input;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -41,7 +42,8 @@ internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Se
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (flavor, image) = LintInputReader.Read(settings.Flavor!, settings.Image);
+        var input = InputFiles.Flavor(settings.Flavor!);
+        var (flavor, image) = (input.Flavor, settings.Image is { } path ? InputFiles.Image(path) : input.Image ?? Nova.ImageProperties.None);
         var report = LintReport.Build(flavor, image, Lint.Microversion.Parse(settings.Microversion)!.Value);
         if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(report.ToJson());
         else LintRenderer.Render(console, report);

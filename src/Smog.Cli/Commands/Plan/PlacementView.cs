@@ -1,5 +1,5 @@
 using Smog.Nova;
-using Smog.Nova.Cases;
+using Smog.Nova.Scheduling;
 using Spectre.Console;
 
 namespace Smog.Cli.Commands.Plan;
@@ -13,17 +13,17 @@ internal static class PlacementView
     public static void Render(IAnsiConsole console, PlanResult r, double elapsedUs)
     {
         if (r.Name is not null) console.MarkupLine($"[bold]{Markup.Escape(r.Name)}[/]");
-        if (r.Request.ConstraintsError is { } error)
+        if (r.Resolution.ConstraintsError is { } error)
         {
             console.MarkupLine($"[red]refused by the API[/]: {Markup.Escape(error.ToString())}");
             return;
         }
-        console.MarkupLine(r.Request.Topology is null
+        console.MarkupLine(r.Resolution.Topology is null
             ? "no NUMA topology requested: any host passes, nothing is pinned"
             : $"fits: {YesNo(r.Fits)}   NUMATopologyFilter: {YesNo(r.FilterPasses)}   ({elapsedUs:0.#} µs)");
-        console.MarkupLine(r.Request.CpuTopology is { } t
+        console.MarkupLine(r.Resolution.CpuTopology.Chosen is { } t
             ? $"guest CPU topology: {t.Sockets} socket(s) × {t.Cores} core(s) × {t.Threads} thread(s)"
-            : $"guest CPU topology: [red]{Markup.Escape(r.Request.CpuTopologyError?.ToString() ?? "unknown")}[/]");
+            : $"guest CPU topology: [red]{Markup.Escape(r.Resolution.CpuTopology.Error?.ToString() ?? "unknown")}[/]");
         if (r.Fitted is { } fitted)
         {
             var guests = new Table().Border(TableBorder.Rounded).AddColumns("guest cell", "host cell", "vCPUs", "memory", "page size", "emulator");
@@ -39,7 +39,7 @@ internal static class PlacementView
     /// <summary>Guest cells down, host cells across: ✓ or the first check that fails, each pair alone.</summary>
     private static Table WhyNot(PlanResult r)
     {
-        var hostIds = r.Host.Cells.Select(c => c.Id).ToList();
+        var hostIds = r.Node.Host.Cells.Select(c => c.Id).ToList();
         var table = new Table().Border(TableBorder.Rounded).Title("why not: each guest cell alone on each host cell")
             .AddColumn("guest cell");
         foreach (var id in hostIds) table.AddColumn($"host cell {id}");
@@ -54,7 +54,7 @@ internal static class PlacementView
         var reserved = r.Fitted?.ReservedHostCpus ?? Smog.Topology.CpuSet.Empty;
         var usedCells = (r.Fitted?.Cells ?? []).Select(c => c.HostCell).ToHashSet();
         var table = new Table().Border(TableBorder.Rounded).AddColumns("host cell", "memory", "cores in Nova's order (pCPU[[←vCPU]])");
-        foreach (var cell in r.Host.Cells)
+        foreach (var cell in r.Node.Host.Cells)
         {
             var cores = cell.Siblings.Select(core => "(" + string.Join(" ", core.Select(cpu => Cpu(cpu, vcpuOf, reserved, cell.PinnedCpus))) + ")");
             var name = usedCells.Contains(cell.Id) ? $"[bold]{cell.Id}[/]" : $"{cell.Id}";

@@ -1,9 +1,11 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text.Json;
+using Smog.Cli.Input;
+using Smog.Input;
 using Smog.Libvirt.Generation;
-using Smog.Nova.Cases;
-using Smog.Nova.Host;
+using Smog.Libvirt.Syntax;
+using Smog.Nova.Scheduling;
+using Smog.Topology;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -32,6 +34,10 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         [CommandOption("--host-topology <FILE>")]
         [Description("A discovered host (smog discover --output json) to plan on instead of each case's host.")]
         public string? HostTopology { get; init; }
+
+        [CommandOption("--nova-conf <FILE>")]
+        [Description("The host's nova.conf (INI); replaces each case's config.")]
+        public string? NovaConf { get; init; }
 
         [CommandOption("--cpu-dedicated-set <LIST>")]
         [Description("nova.conf [compute] cpu_dedicated_set for --host-topology, e.g. 2-15.")]
@@ -65,101 +71,68 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var cpuConfig = settings.HostTopology is null ? null : DiscoveredHost.CpuConfig(settings);
-        var host = settings.HostTopology is { } topo ? DiscoveredHost.Load(topo, cpuConfig!) : null;
-        if (settings.Batch is { } batch) return RunBatch(batch, settings.Recorded, host, console.Profile.Out.Writer);
-        var root = CaseFiles.ReadJson(settings.Case!);
-        var resolver = settings.Recorded is { } rec ? new RecordedRequestResolver(CaseFiles.ReadJson(rec)) : RequestResolvers.Default;
-        var planCase = CaseFiles.ParseCase(root, settings.Case!, host);
-        var (result, us) = Timed(planCase, resolver);
-        if (settings.Xml) return WriteXml(result, planCase, settings.Case!, cpuConfig);
-        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(PlanResultJson.Write(result, us, indented: true));
-        else PlacementView.Render(console, result, us);
+        var discovered = settings.HostTopology is { } topo ? InputFiles.DiscoveredTopology(topo) : null;
+        var timer = new PlanTimer();
+        if (settings.Batch is { } batch) return RunBatch(batch, settings, discovered, timer, console.Profile.Out.Writer);
+        var planCase = WithConf(InputFiles.Case(settings.Case!, ignoreHost: discovered is not null), settings);
+        var resolution = settings.Recorded is { } rec ? InputFiles.Recorded(InputFiles.Json(rec), planCase, rec) : null;
+        var (plan, us) = timer.Plan(NodeOf(planCase, discovered), planCase, resolution);
+        if (settings.Xml) return WriteXml(plan, settings.Case!);
+        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(PlanJson.Write(plan, us, indented: true));
+        else PlacementView.Render(console, plan, us);
         return ExitCodes.Ok;
     }
 
-    /// <param name="cpuConfig">With a discovered host, the nova.conf CPU sets its model was built with.</param>
-    private int WriteXml(PlanResult result, PlanCase planCase, string casePath, ComputeCpuConfig? cpuConfig)
+    private int WriteXml(PlanResult plan, string casePath)
     {
-        var configOverride = cpuConfig is null ? null
-            : new NovaComputeConfig { CpuDedicatedSet = cpuConfig.CpuDedicatedSet, CpuSharedSet = cpuConfig.CpuSharedSet, VcpuPinSet = cpuConfig.VcpuPinSet };
-        var (xml, refusal) = PlanXml.Render(result, planCase, configOverride);
-        if (xml is null) throw new CheckFailedException($"{casePath}: {refusal}");
-        console.Profile.Out.Writer.WriteLine(xml);
+        var (domain, refusal) = DomainGenerator.Generate(plan);
+        if (domain is null) throw new CheckFailedException($"{casePath}: no domain: {refusal}");
+        console.Profile.Out.Writer.WriteLine(DomainWriter.ToText(domain));
         return ExitCodes.Ok;
     }
 
-    private static int RunBatch(string path, string? recordedPath, NovaHost? host, TextWriter output)
+    private static int RunBatch(string path, Settings settings, HostTopology? discovered, PlanTimer timer, TextWriter output)
     {
-        var lines = CaseFiles.ReadLines(path);
-        var recorded = recordedPath is null ? null : CaseFiles.ReadLines(recordedPath);
-        if (recorded is not null && recorded.Count != lines.Count)
-            throw new InputException($"{recordedPath}: {recorded.Count} results for {lines.Count} cases in {path}");
-        for (var i = 0; i < lines.Count; i++)
+        var cases = InputFiles.Cases(path, ignoreHost: discovered is not null);
+        var recorded = settings.Recorded is { } rec ? InputFiles.JsonLines(rec) : default;
+        if (!recorded.IsDefault && recorded.Length != cases.Length)
+            throw new InputException($"{settings.Recorded}: {recorded.Length} results for {cases.Length} cases in {path}");
+        for (var i = 0; i < cases.Length; i++)
         {
-            var where = $"{path} line {lines[i].Line}";
-            var resolver = recorded is null ? RequestResolvers.Default : new RecordedRequestResolver(recorded[i].Json);
-            var (result, us) = Timed(CaseFiles.ParseCase(lines[i].Json, where, host), resolver);
-            output.WriteLine(PlanResultJson.Write(result, us));
+            var c = WithConf(cases[i], settings);
+            var resolution = recorded.IsDefault ? null : InputFiles.Recorded(recorded[i].Json, c, settings.Recorded!, recorded[i].Line);
+            var (plan, us) = timer.Plan(NodeOf(c, discovered), c, resolution);
+            output.WriteLine(PlanJson.Write(plan, us));
         }
         return ExitCodes.Ok;
     }
 
-    private static bool _warm;
+    private static ComputeNode NodeOf(NovaCase c, HostTopology? discovered) => discovered is null ? c.Node() : c.Node(discovered);
 
-    /// <summary>Plans once untimed on first use so elapsed_us measures the engine, not the JIT.</summary>
-    internal static (PlanResult Result, double ElapsedUs) Timed(PlanCase c, IRequestResolver resolver)
+    /// <summary>The case's nova.conf, replaced by <c>--nova-conf</c> and the CPU-set flags when given.</summary>
+    private static NovaCase WithConf(NovaCase c, Settings settings) =>
+        settings.NovaConf is null && (settings.CpuDedicatedSet ?? settings.CpuSharedSet ?? settings.VcpuPinSet) is null ? c
+        : c with { Conf = InputFiles.Conf(c.Conf, settings.NovaConf, settings.CpuDedicatedSet, settings.CpuSharedSet, settings.VcpuPinSet) };
+}
+
+/// <summary>
+/// Times plans for <c>elapsed_us</c>: the first plan of a run is made once untimed, so the figure
+/// measures the engine rather than the JIT. One timer per command run.
+/// </summary>
+internal sealed class PlanTimer
+{
+    private bool _warm;
+
+    public (PlanResult Plan, double ElapsedUs) Plan(ComputeNode node, NovaCase c, Resolution? recorded)
     {
+        PlanResult Run() => recorded is null ? NovaPlanner.Plan(node, c.Request, c.Name) : NovaPlanner.Plan(node, c.Request, recorded, c.Name);
         if (!_warm)
         {
-            NovaPlanner.Plan(c, resolver);
+            Run();
             _warm = true;
         }
         var start = Stopwatch.GetTimestamp();
-        var result = NovaPlanner.Plan(c, resolver);
-        return (result, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-    }
-}
-
-/// <summary>Reads case files and turns format problems into one-line input errors.</summary>
-internal static class CaseFiles
-{
-    public static JsonElement ReadJson(string path)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.Clone();
-        }
-        catch (IOException e) { throw new InputException($"{path}: {e.Message}"); }
-        catch (UnauthorizedAccessException e) { throw new InputException($"{path}: {e.Message}"); }
-        catch (JsonException e) { throw new InputException($"{path}: not valid JSON ({e.Message.Split('.')[0]})"); }
-    }
-
-    public static List<(int Line, JsonElement Json)> ReadLines(string path)
-    {
-        string[] text;
-        try { text = File.ReadAllLines(path); }
-        catch (IOException e) { throw new InputException($"{path}: {e.Message}"); }
-        catch (UnauthorizedAccessException e) { throw new InputException($"{path}: {e.Message}"); }
-        var result = new List<(int, JsonElement)>();
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(text[i])) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(text[i]);
-                result.Add((i + 1, doc.RootElement.Clone()));
-            }
-            catch (JsonException e) { throw new InputException($"{path} line {i + 1}: not valid JSON ({e.Message.Split('.')[0]})"); }
-        }
-        return result;
-    }
-
-    public static PlanCase ParseCase(JsonElement root, string where, NovaHost? host = null)
-    {
-        try { return PlanCase.Parse(root, host); }
-        catch (CaseFormatException e) { throw new InputException($"{where}: {e.Message}"); }
-        catch (OverflowException) { throw new InputException($"{where}: a number is out of range"); }
+        var plan = Run();
+        return (plan, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
     }
 }

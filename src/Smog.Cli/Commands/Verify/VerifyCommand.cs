@@ -1,5 +1,6 @@
 using System.ComponentModel;
-using Smog.Libvirt.Generation;
+using Smog.Cli.Input;
+using Smog.Nova.Config;
 using Smog.Libvirt.Verification;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -10,7 +11,7 @@ namespace Smog.Cli.Commands.Verify;
 /// <c>smog verify</c>: judges a guest's domain XML against what Nova 26 promises for its flavor
 /// and image on this host. Exit 0 when no finding is an error, 1 otherwise, 2 on bad input.
 /// </summary>
-internal sealed class VerifyCommand(IAnsiConsole console) : Command<VerifyCommand.Settings>
+internal sealed class VerifyCommand(IAnsiConsole console) : AsyncCommand<VerifyCommand.Settings>
 {
     internal sealed class Settings : CommandSettings
     {
@@ -37,6 +38,10 @@ internal sealed class VerifyCommand(IAnsiConsole console) : Command<VerifyComman
         [CommandOption("--topology-api <FILE>")]
         [Description("The server's GET /servers/{id}/topology answer (microversion 2.78)")]
         public string? TopologyApi { get; init; }
+
+        [CommandOption("--nova-conf <FILE>")]
+        [Description("The host's nova.conf (INI); replaces a case file's config")]
+        public string? NovaConf { get; init; }
 
         [CommandOption("--cpu-dedicated-set <CPUS>")]
         [Description("nova.conf [compute] cpu_dedicated_set of the host")]
@@ -65,24 +70,18 @@ internal sealed class VerifyCommand(IAnsiConsole console) : Command<VerifyComman
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (flavor, caseImage, caseConfig) = VerifyInputs.Flavor(settings.Flavor!);
-        var config = (caseConfig ?? NovaComputeConfig.Default) with
-        {
-            CpuDedicatedSet = VerifyInputs.Set(settings.CpuDedicatedSet, "--cpu-dedicated-set") ?? caseConfig?.CpuDedicatedSet,
-            CpuSharedSet = VerifyInputs.Set(settings.CpuSharedSet, "--cpu-shared-set") ?? caseConfig?.CpuSharedSet,
-            VcpuPinSet = VerifyInputs.Set(settings.VcpuPinSet, "--vcpu-pin-set") ?? caseConfig?.VcpuPinSet,
-        };
+        var flavor = InputFiles.Flavor(settings.Flavor!);
         var input = new VerificationInput
         {
-            Host = VerifyHostReader.Read(settings.Host!),
-            Config = config,
-            Flavor = flavor,
-            Image = settings.Image is { } image ? VerifyInputs.Image(image) : caseImage ?? Nova.ImageProperties.None,
-            Domain = VerifyInputs.Domain(settings.Domain!),
-            Others = VerifyInputs.Others(settings.Others),
-            TopologyApi = settings.TopologyApi is { } api ? VerifyInputs.TopologyApi(api) : null,
+            Host = await InputFiles.HostAsync(settings.Host!, cancellationToken),
+            Config = InputFiles.Conf(flavor.Conf ?? NovaConf.Default, settings.NovaConf, settings.CpuDedicatedSet, settings.CpuSharedSet, settings.VcpuPinSet),
+            Flavor = flavor.Flavor,
+            Image = settings.Image is { } image ? InputFiles.Image(image) : flavor.Image ?? Nova.ImageProperties.None,
+            Domain = InputFiles.Domain(settings.Domain!),
+            Others = [.. settings.Others.Select(InputFiles.Domain)],
+            TopologyApi = settings.TopologyApi is { } api ? TopologyApiFile.Read(api) : null,
         };
         var findings = DomainVerifier.Verify(input);
         if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(FindingsRenderer.Json(findings));

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Smog.Cli.Input;
 using Smog.Cli.Commands.Verify;
 using Smog.Libvirt.Facts;
 using Smog.Libvirt.FakeNuma;
@@ -74,7 +75,7 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var domain = DomainReader.Parse(VerifyInputs.ReadText(settings.In!), settings.In!);
+        var domain = DomainReader.Parse(InputFiles.Text(settings.In!), settings.In!);
         if (!domain.Success) throw new InputException(domain.Errors[0].ToString());
         var edited = FakeNumaEditor.Apply(domain.Value, Request(settings), settings.In!);
         if (!edited.Success) throw new InputException(edited.Errors[0].ToString());
@@ -107,7 +108,7 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
         }
         if (s.Capabilities is not null)
         {
-            var model = HostCpuModel.FromCapabilities(VerifyInputs.ReadText(s.Capabilities), s.Capabilities);
+            var model = HostCpuModel.FromCapabilities(InputFiles.Text(s.Capabilities), s.Capabilities);
             request = request with { CustomModel = model.Success ? model.Value : throw new InputException(model.Errors[0].ToString()) };
         }
         return request;

@@ -1,22 +1,24 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Smog.Nova.Constraints;
-using Smog.Nova.CpuTopology;
 using Smog.Libvirt.Syntax;
 using Smog.Nova;
+using Smog.Nova.Config;
+using Smog.Nova.Constraints;
+using Smog.Nova.Scheduling;
 using Smog.Topology;
 
 namespace Smog.Libvirt.Generation;
 
-/// <summary>What the generator needs: the flavor and image, the fitted placement (null = no
-/// instance NUMA topology), the host, nova.conf and the guest CPU topology chosen.</summary>
+/// <summary>What the generator needs: the flavor, the fitted placement (null = no instance NUMA
+/// topology), the host, nova.conf, the guest CPU topology chosen and what numa_get_constraints
+/// resolved (realtime vCPUs, locked memory).</summary>
 public sealed record GenerationInput(
     Flavor Flavor,
-    ImageProperties Image,
     FittedTopology? Fitted,
     HostTopology Host,
-    NovaComputeConfig Config,
-    GuestCpuTopology CpuTopology);
+    NovaConf Config,
+    GuestCpuTopology CpuTopology,
+    ResolvedConstraints? Resolved);
 
 /// <summary>
 /// Writes the NUMA-relevant domain elements Nova 26's libvirt driver writes (spec §6.1): memory,
@@ -27,24 +29,24 @@ public sealed record GenerationInput(
 public static class DomainGenerator
 {
     /// <summary>
-    /// Generates with the guest CPU topology Nova's <c>get_best_cpu_topology</c> chooses; when Nova
-    /// would fail the build instead (<c>ImageVCPULimitsRangeImpossible</c> …) the refusal comes back.
+    /// The domain Nova 26 would define for a plan, from the plan's own resolution (no
+    /// recomputation); or why there is none: the API refuses the request, the node cannot take it
+    /// (NoValidHost), or the build fails choosing a CPU topology (<c>ImageVCPULimitsRangeImpossible</c> …).
     /// </summary>
-    public static (Domain? Domain, NovaError? Error) Generate(
-        Flavor flavor, ImageProperties image, FittedTopology? fitted, HostTopology host, NovaComputeConfig config)
+    public static (Domain? Domain, string? Refusal) Generate(PlanResult plan)
     {
-        var topology = CpuTopologyChooser.Best(flavor, image);
-        return topology.Topology is { } t
-            ? (Generate(new GenerationInput(flavor, image, fitted, host, config, t)), null)
-            : (null, topology.Error);
+        if (plan.Resolution.ConstraintsError is { } refused) return (null, $"the API refuses the request ({refused})");
+        if (!plan.Fits || !plan.FilterPasses) return (null, "the instance does not fit this host (NoValidHost)");
+        if (plan.Resolution.CpuTopology.Chosen is not { } topology)
+            return (null, $"the build fails ({plan.Resolution.CpuTopology.Error})");
+        return (Generate(new GenerationInput(plan.Request.Flavor, plan.Fitted, plan.Node.Topology, plan.Node.Conf, topology, plan.Resolution.Resolved)), null);
     }
 
     public static Domain Generate(GenerationInput input)
     {
         var (flavor, fitted) = (input.Flavor, input.Fitted);
         var online = input.Host.AllCpus.IsEmpty ? CpuSet.Of(input.Host.Cells.SelectMany(c => c.Cpus)) : input.Host.AllCpus;
-        // The driver asks Nova's hardware module again for the realtime set and locked memory.
-        var resolved = NumaConstraints.Get(flavor, input.Image).Constraints;
+        var resolved = input.Resolved;
         var realtime = resolved?.RealtimeCpus ?? CpuSet.Empty;
         var locked = resolved?.LockedMemory == true;
         var pins = fitted is null ? null : VcpuPins(fitted, input.Host, input.Config, online);
@@ -65,7 +67,7 @@ public static class DomainGenerator
     }
 
     /// <summary>Each vCPU's allowed host CPUs: a pinned vCPU its pCPU, a floating one its host cell's shared CPUs.</summary>
-    private static ImmutableSortedDictionary<int, CpuSet> VcpuPins(FittedTopology fitted, HostTopology host, NovaComputeConfig config, CpuSet online)
+    private static ImmutableSortedDictionary<int, CpuSet> VcpuPins(FittedTopology fitted, HostTopology host, NovaConf config, CpuSet online)
     {
         var shared = config.SharedCpus(online);
         var pins = ImmutableSortedDictionary.CreateBuilder<int, CpuSet>();
@@ -158,7 +160,7 @@ public static class DomainGenerator
     /// </summary>
     private static DomainCpu Cpu(GenerationInput input)
     {
-        var mode = input.Config.CpuMode == "none" ? null : input.Config.CpuMode;
+        var mode = input.Config.EffectiveCpuMode == "none" ? null : input.Config.EffectiveCpuMode;
         var t = input.CpuTopology;
         var shared = WantsHugepages(input) ? "shared" : null;
         return new DomainCpu

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
-using Smog.Libvirt.Expectations;
 using Smog.Libvirt.Facts;
-using Smog.Libvirt.Generation;
 using Smog.Nova;
+using Smog.Nova.Config;
 using Smog.Nova.Constraints;
+using Smog.Nova.Scheduling;
 using Smog.Topology;
 
 namespace Smog.Libvirt.Verification;
@@ -12,14 +12,15 @@ namespace Smog.Libvirt.Verification;
 public sealed record VerificationInput
 {
     public required HostTopology Host { get; init; }
-    public NovaComputeConfig Config { get; init; } = NovaComputeConfig.Default;
+    public NovaConf Config { get; init; } = NovaConf.Default;
     public required Flavor Flavor { get; init; }
     public ImageProperties Image { get; init; } = ImageProperties.None;
     public required DomainFacts Domain { get; init; }
     /// <summary>Other guests' domains on the same host.</summary>
     public ImmutableArray<DomainFacts> Others { get; init; } = [];
     public ServerTopology? TopologyApi { get; init; }
-    public INovaRules Rules { get; init; } = NovaEngineRules.Instance;
+    /// <summary>What Nova resolved for this flavor and image (a plan's); null → resolved here by the engine.</summary>
+    public Resolution? Resolution { get; init; }
 }
 
 /// <summary>Derived once per verification: the expectation and the views every rule shares.</summary>
@@ -28,11 +29,11 @@ internal sealed class VerificationContext
     public VerificationContext(VerificationInput input)
     {
         Input = input;
-        var constraints = input.Rules.Constraints(input.Flavor, input.Image);
-        Requested = constraints.Topology;
-        ConstraintsError = constraints.Error;
-        Resolved = constraints.Constraints;
-        CpuTopology = input.Rules.CpuTopology(input.Flavor, input.Image);
+        var resolution = input.Resolution ?? NovaPlanner.Resolve(input.Flavor, input.Image);
+        Requested = resolution.Topology;
+        ConstraintsError = resolution.ConstraintsError;
+        Resolved = resolution.Resolved;
+        CpuTopology = resolution.CpuTopology;
         Realtime = Resolved?.RealtimeCpus ?? CpuSet.Empty;
         Online = input.Host.AllCpus.IsEmpty ? CpuSet.Of(input.Host.Cells.SelectMany(c => c.Cpus)) : input.Host.AllCpus;
         SharedCpus = input.Config.SharedCpus(Online);
@@ -58,7 +59,7 @@ internal sealed class VerificationContext
     public CpuSet PinnedVcpus { get; }
 
     /// <summary>New-style config: dedicated and shared pools are disjoint by construction.</summary>
-    public bool SeparatePools => Input.Config.CpuDedicatedSet is not null;
+    public bool SeparatePools => Input.Config.SeparatePools;
 
     /// <summary>The host cell a guest cell's memory is bound to (its memnode), when exactly one.</summary>
     public int? HostCellOf(int guestCell) =>

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Smog.Libvirt.Generation;
 using Smog.Libvirt.Syntax;
 using Smog.Nova;
+using Smog.Nova.Config;
+using Smog.Nova.Scheduling;
 using Smog.Topology;
 
 namespace Smog.Tests.Libvirt.Generation;
@@ -22,13 +24,13 @@ public class DomainGeneratorTests
         new FittedCell { Id = 0, HostCell = 1, Pcpus = CpuSet.Range(0, 1), MemoryMiB = 1024, CpuPinning = ImmutableSortedDictionary.CreateRange([new KeyValuePair<int, int>(0, 5), new(1, 4)]) },
     ], null);
 
-    private static string Generate(NovaComputeConfig config, FittedTopology? fitted = null) =>
-        DomainWriter.ToText(DomainGenerator.Generate(new GenerationInput(Dedicated2, ImageProperties.None, fitted ?? OnCell1, TwoCells, config, new GuestCpuTopology(2, 1, 1))));
+    private static string Generate(NovaConf config, FittedTopology? fitted = null) =>
+        DomainWriter.ToText(DomainGenerator.Generate(new GenerationInput(Dedicated2, fitted ?? OnCell1, TwoCells, config, new GuestCpuTopology(2, 1, 1), null)));
 
     [Fact]
     public void Custom_mode_writes_the_first_configured_model()
     {
-        var xml = Generate(new NovaComputeConfig { CpuMode = "custom", CpuModel = "Skylake-Client" });
+        var xml = Generate(new NovaConf { CpuMode = "custom", CpuModels = ["Skylake-Client"] });
         Assert.Equal("""
             <domain type="kvm">
               <memory>1048576</memory>
@@ -56,7 +58,7 @@ public class DomainGeneratorTests
     [Fact]
     public void Mode_none_keeps_topology_and_cells_without_a_mode()
     {
-        var cpu = System.Xml.Linq.XElement.Parse(Generate(new NovaComputeConfig { CpuMode = "none" })).Element("cpu")!;
+        var cpu = System.Xml.Linq.XElement.Parse(Generate(new NovaConf { CpuMode = "none" })).Element("cpu")!;
         Assert.Null(cpu.Attribute("mode"));
         Assert.Equal("exact", cpu.Attribute("match")?.Value);
         Assert.NotNull(cpu.Element("topology"));
@@ -67,23 +69,28 @@ public class DomainGeneratorTests
     public void Without_a_topology_only_vcpu_cpuset_carries_the_shared_pool()
     {
         var xml = DomainWriter.ToText(DomainGenerator.Generate(new GenerationInput(
-            new Flavor(2, 1024, ImmutableSortedDictionary<string, string>.Empty), ImageProperties.None, null, TwoCells,
-            new NovaComputeConfig { VcpuPinSet = CpuSet.Parse("2-3,6-7") }, new GuestCpuTopology(2, 1, 1))));
+            new Flavor(2, 1024, ImmutableSortedDictionary<string, string>.Empty), null, TwoCells,
+            new NovaConf { VcpuPinSet = CpuSet.Parse("2-3,6-7") }, new GuestCpuTopology(2, 1, 1), null)));
         Assert.Contains("<vcpu cpuset=\"2-3,6-7\">2</vcpu>", xml);
         Assert.DoesNotContain("cputune", xml);
         Assert.DoesNotContain("numatune", xml);
     }
 
     [Fact]
-    public void The_topology_comes_from_nova_or_the_refusal_does()
+    public void A_plan_gives_the_domain_from_its_own_resolution_or_says_why_there_is_none()
     {
-        var (domain, error) = DomainGenerator.Generate(Dedicated2, ImageProperties.None, OnCell1, TwoCells, NovaComputeConfig.Default);
-        Assert.Null(error);
+        var node = ComputeNode.FromTopology(TwoCells with { Cells = [.. TwoCells.Cells.Select(c => c with { MemoryMiB = 4096 })] }, NovaConf.Default);
+        var (domain, why) = DomainGenerator.Generate(NovaPlanner.Plan(node, new NovaRequest(Dedicated2, ImageProperties.None)));
+        Assert.Null(why);
         Assert.Equal("2", domain!.Cpu!.Topology!.Sockets);
 
         var impossible = Dedicated2 with { ExtraSpecs = Dedicated2.ExtraSpecs.Add("hw:cpu_max_sockets", "1").Add("hw:cpu_max_cores", "1").Add("hw:cpu_max_threads", "1") };
-        var (none, refusal) = DomainGenerator.Generate(impossible, ImageProperties.None, OnCell1, TwoCells, NovaComputeConfig.Default);
+        var (none, refusal) = DomainGenerator.Generate(NovaPlanner.Plan(node, new NovaRequest(impossible, ImageProperties.None)));
         Assert.Null(none);
-        Assert.Equal("ImageVCPULimitsRangeImpossible", refusal!.ExceptionClass);
+        Assert.Contains("ImageVCPULimitsRangeImpossible", refusal);
+
+        var (tooBig, noHost) = DomainGenerator.Generate(NovaPlanner.Plan(node, new NovaRequest(new Flavor(9, 1024, Dedicated2.ExtraSpecs), ImageProperties.None)));
+        Assert.Null(tooBig);
+        Assert.Contains("NoValidHost", noHost);
     }
 }

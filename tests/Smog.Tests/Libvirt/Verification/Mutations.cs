@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Smog.Libvirt.Expectations;
+using Smog.Nova.Scheduling;
 using Smog.Libvirt.Facts;
 using Smog.Libvirt.Syntax;
 using Smog.Libvirt.Verification;
@@ -47,7 +47,7 @@ internal static class Mutations
     private static DomainFacts Facts(Domain d) => DomainFactsReader.From(d).Value;
 
     private static RequestedTopology? Requested(VerificationScenario s) =>
-        NovaEngineRules.Instance.Constraints(s.Template.Flavor, s.Template.Image).Topology;
+        NovaPlanner.Resolve(s.Template.Flavor, s.Template.Image).Topology;
 
     private static CpuSet PinnedVcpus(VerificationScenario s) =>
         Requested(s)?.Cells.Aggregate(CpuSet.Empty, (acc, c) => acc | c.Pcpus) ?? CpuSet.Empty;

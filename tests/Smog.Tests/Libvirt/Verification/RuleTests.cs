@@ -1,6 +1,6 @@
+using Smog.Nova.Config;
 using System.Collections.Immutable;
 using Smog.Libvirt.Facts;
-using Smog.Libvirt.Generation;
 using Smog.Libvirt.Verification;
 using Smog.Nova;
 using Smog.Topology;
@@ -69,11 +69,11 @@ public class RuleTests
     private static DomainFacts Facts(string xml) => DomainFactsReader.Parse(xml).Value;
 
     private static ImmutableArray<Finding> Verify(string xml, Flavor flavor, HostTopology? host = null,
-        NovaComputeConfig? config = null, string[]? others = null, ServerTopology? api = null) =>
+        NovaConf? config = null, string[]? others = null, ServerTopology? api = null) =>
         DomainVerifier.Verify(new VerificationInput
         {
             Host = host ?? TwoCellsHt(),
-            Config = config ?? NovaComputeConfig.Default,
+            Config = config ?? NovaConf.Default,
             Flavor = flavor,
             Domain = Facts(xml),
             Others = [.. (others ?? []).Select(Facts)],
@@ -196,7 +196,7 @@ public class RuleTests
     [Fact]
     public void A_non_numa_guest_must_stay_in_the_configured_shared_set()
     {
-        var config = new NovaComputeConfig { CpuSharedSet = CpuSet.Parse("0-1"), CpuDedicatedSet = CpuSet.Parse("2-15") };
+        var config = new NovaConf { CpuSharedSet = CpuSet.Parse("0-1"), CpuDedicatedSet = CpuSet.Parse("2-15") };
         var plain = "<domain><memory>2097152</memory><vcpu>2</vcpu><cpu><topology sockets='2' cores='1' threads='1'/></cpu></domain>";
         Assert.Equal("pin.floating", Rules(Verify(plain, Flavor(2), config: config)));
         Assert.Equal("", Rules(Verify(plain.Replace("<vcpu>", "<vcpu cpuset='0-1'>"), Flavor(2), config: config)));
@@ -208,7 +208,7 @@ public class RuleTests
         var shared = Guest([0, 1], "0-3,8-11").Replace("cpuset='0'/>", "cpuset='0-3,8-11'/>").Replace("cpuset='1'/>", "cpuset='0-3,8-11'/>");
         Assert.Equal("pin.floating-overlap?", Rules(Verify(shared, Flavor(2, ("hw:numa_nodes", "1")), others: [Neighbour(2)])));
 
-        var config = new NovaComputeConfig { CpuSharedSet = CpuSet.Parse("0-3,8-11"), CpuDedicatedSet = CpuSet.Parse("4-7,12-15") };
+        var config = new NovaConf { CpuSharedSet = CpuSet.Parse("0-3,8-11"), CpuDedicatedSet = CpuSet.Parse("4-7,12-15") };
         var broken = Verify(shared, Flavor(2, ("hw:numa_nodes", "1")), config: config, others: [Neighbour(2)]);
         Assert.Equal("pin.floating-overlap", Rules(broken));
     }

@@ -33,7 +33,7 @@ internal sealed record VerificationScenario(string Name, Domain Domain, Verifica
             Host = host,
             Config = gen.Config,
             Flavor = gen.Flavor,
-            Image = gen.Image,
+            Image = oracle.Image,
             Domain = null!,
         };
         // The committed nova-boot vectors keep only numa_xml; the examples keep the whole domain.

@@ -3,46 +3,49 @@ using System.Globalization;
 using System.Text.Json;
 using Smog.Topology;
 
-namespace Smog.Nova.Cases;
+namespace Smog.Input;
 
-/// <summary>A case file field that is missing or malformed; the message names the field.</summary>
-public sealed class CaseFormatException(string message) : Exception(message);
+/// <summary>
+/// A field that is missing or malformed; the message names the field. Thrown only inside the
+/// readers of this folder, which turn it into a <see cref="ParseError"/> at their boundary.
+/// </summary>
+internal sealed class JsonFieldException(string message) : Exception(message);
 
 /// <summary>Small typed readers over <see cref="JsonElement"/> that name the offending field.</summary>
-internal static class CaseJson
+internal static class JsonFields
 {
     public static JsonElement? Opt(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 
     public static JsonElement Req(JsonElement obj, string name, string path) =>
-        Opt(obj, name) ?? throw new CaseFormatException($"{path}.{name} is missing");
+        Opt(obj, name) ?? throw new JsonFieldException($"{path}.{name} is missing");
 
     public static long Long(JsonElement e, string path) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var v) ? v
         : e.ValueKind == JsonValueKind.String && long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s
-        : throw new CaseFormatException($"{path} must be an integer, found {Describe(e)}");
+        : throw new JsonFieldException($"{path} must be an integer, found {Describe(e)}");
 
     public static int Int(JsonElement e, string path) => checked((int)Long(e, path));
 
     public static double Double(JsonElement e, string path) =>
         e.ValueKind == JsonValueKind.Number ? e.GetDouble()
         : e.ValueKind == JsonValueKind.String && double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s
-        : throw new CaseFormatException($"{path} must be a number, found {Describe(e)}");
+        : throw new JsonFieldException($"{path} must be a number, found {Describe(e)}");
 
     public static bool Bool(JsonElement e, string path) => e.ValueKind switch
     {
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        _ => throw new CaseFormatException($"{path} must be true or false, found {Describe(e)}"),
+        _ => throw new JsonFieldException($"{path} must be true or false, found {Describe(e)}"),
     };
 
     public static string Str(JsonElement e, string path) =>
-        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new CaseFormatException($"{path} must be a string, found {Describe(e)}");
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new JsonFieldException($"{path} must be a string, found {Describe(e)}");
 
     public static IEnumerable<(JsonElement Item, string Path)> Array(JsonElement e, string path) =>
         e.ValueKind == JsonValueKind.Array
             ? e.EnumerateArray().Select((item, i) => (item, $"{path}[{i}]"))
-            : throw new CaseFormatException($"{path} must be an array, found {Describe(e)}");
+            : throw new JsonFieldException($"{path} must be an array, found {Describe(e)}");
 
     public static ImmutableArray<int> Ints(JsonElement e, string path) =>
         [.. Array(e, path).Select(x => Int(x.Item, x.Path))];
@@ -51,9 +54,9 @@ internal static class CaseJson
     public static CpuSet Cpus(JsonElement e, string path)
     {
         if (e.ValueKind == JsonValueKind.String)
-            return CpuSet.TryParse(e.GetString(), out var set, out var error) ? set : throw new CaseFormatException($"{path}: {error}");
+            return CpuSet.TryParse(e.GetString(), out var set, out var error) ? set : throw new JsonFieldException($"{path}: {error}");
         var ids = Ints(e, path);
-        if (ids.Any(i => i < 0 || i > CpuSet.MaxCpuId)) throw new CaseFormatException($"{path} holds a CPU id out of range");
+        if (ids.Any(i => i < 0 || i > CpuSet.MaxCpuId)) throw new JsonFieldException($"{path} holds a CPU id out of range");
         return CpuSet.Of(ids);
     }
 
@@ -66,7 +69,7 @@ internal static class CaseJson
         _ => e.GetRawText(),
     };
 
-    private static string Describe(JsonElement e) => e.ValueKind switch
+    public static string Describe(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => $"\"{e.GetString()}\"",
         JsonValueKind.Object => "an object",
@@ -74,3 +77,4 @@ internal static class CaseJson
         _ => e.GetRawText(),
     };
 }
+

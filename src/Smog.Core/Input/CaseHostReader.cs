@@ -3,41 +3,26 @@ using System.Text.Json;
 using Smog.Nova.Constraints;
 using Smog.Nova.Fitting;
 using Smog.Nova.Host;
+using Smog.Nova;
 using Smog.Topology;
-using static Smog.Nova.Cases.CaseJson;
+using static Smog.Input.JsonFields;
 
-namespace Smog.Nova.Cases;
+namespace Smog.Input;
 
 /// <summary>
-/// The host side of an oracle case (/work/shared/oracle/README.md schema): the host in either
-/// form, the limits and the [compute] config. Unknown fields are ignored.
+/// The host side of an oracle case: the host in either form (cells, or the shorthand), the
+/// limits and the Smog extensions <c>pci_pools</c>/<c>pci_requests</c>. Unknown fields are ignored.
+/// Throws <see cref="JsonFieldException"/>; <see cref="CaseReader"/> turns it into a ParseError.
 /// </summary>
-public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits FilterLimits)
+internal static class CaseHostReader
 {
-    /// <summary>
-    /// Reads <c>host</c>, <c>limits</c>, <c>config</c> (and the Smog extensions <c>pci_pools</c>,
-    /// <c>pci_requests</c>). With <paramref name="host"/> given (a discovered host) the case's
-    /// <c>host</c> is not needed.
-    /// </summary>
-    public static HostCase Parse(JsonElement root, NovaHost? host = null)
-    {
-        host ??= ParseHost(Req(root, "host", "case"));
-        var limits = ParseLimits(root);
-        var pack = Opt(root, "config") is { } cfg && Opt(cfg, "packing_host_numa_cells_allocation_strategy") is { } p
-            && Bool(p, "config.packing_host_numa_cells_allocation_strategy");
-        var pci = ParsePci(root);
-        // The filter always builds limits from the host's ratios (16.0/1.5 when the case passes none).
-        var filterLimits = limits is null ? FitLimits.Default : limits with { Network = null };
-        return new HostCase(host, new FitOptions { Limits = limits, PackHostCells = pack, Pci = pci }, filterLimits);
-    }
-
-    public static NovaHost ParseHost(JsonElement host)
+    public static NovaHost ParseHost(JsonElement host, string path = "host")
     {
         var dbRoundTrip = Opt(host, "db_round_trip") is not { } rt || Bool(rt, "host.db_round_trip");
-        var specs = Opt(host, "cells") is { } cells
-            ? Array(cells, "host.cells").Select(c => ParseCell(c.Item, c.Path)).ToList()
+        var specs = host.ValueKind == JsonValueKind.Array ? Array(host, path).Select(c => ParseCell(c.Item, c.Path)).ToList()
+            : Opt(host, "cells") is { } cells ? Array(cells, $"{path}.cells").Select(c => ParseCell(c.Item, c.Path)).ToList()
             : ExpandShorthand(host);
-        if (specs.Count == 0) throw new CaseFormatException("host.cells is empty");
+        if (specs.Count == 0) throw new JsonFieldException($"{path} has no cells");
         return NovaHostBuilder.Build(specs, dbRoundTrip);
     }
 
@@ -51,7 +36,7 @@ public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits Filte
         var cores = Int(Req(host, "cores_per_node", "host"), "host.cores_per_node");
         var threads = Opt(host, "threads_per_core") is { } t ? Int(t, "host.threads_per_core") : 1;
         var memory = Opt(host, "memory_mb_per_node") is { } m ? Long(m, "host.memory_mb_per_node") : 16384;
-        if (nodes < 1 || cores < 1 || threads < 1) throw new CaseFormatException("host: numa_nodes, cores_per_node and threads_per_core must be ≥ 1");
+        if (nodes < 1 || cores < 1 || threads < 1) throw new JsonFieldException("host: numa_nodes, cores_per_node and threads_per_core must be ≥ 1");
         var huge = new List<(long, long)>();
         foreach (var (key, size) in new[] { ("hugepages_2m_per_node", 2048L), ("hugepages_1g_per_node", 1048576L) })
             if (Opt(host, key) is { } n && Long(n, $"host.{key}") is var count and > 0) huge.Add((size, count));
@@ -79,12 +64,16 @@ public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits Filte
             "libvirt" => SiblingOrder.Libvirt,
             "given" => SiblingOrder.Given,
             "ascending" => SiblingOrder.Ascending,
-            var other => throw new CaseFormatException($"{path}.siblings_order must be libvirt, given or ascending, found \"{other}\""),
+            var other => throw new JsonFieldException($"{path}.siblings_order must be libvirt, given or ascending, found \"{other}\""),
         } : SiblingOrder.Libvirt;
         return new HostCellSpec
         {
             Id = Int(Req(c, "id", path), $"{path}.id"),
-            Cpus = Cpus(Req(c, "cpus", path), $"{path}.cpus"),
+            // The boot oracle's host_numa_topology lists cpuset/pcpuset instead of cpus.
+            Cpus = Opt(c, "cpus") is { } all ? Cpus(all, $"{path}.cpus")
+                : Opt(c, "cpuset") is not null || Opt(c, "pcpuset") is not null
+                    ? (Opt(c, "cpuset") is { } cs0 ? Cpus(cs0, $"{path}.cpuset") : CpuSet.Empty) | (Opt(c, "pcpuset") is { } pc0 ? Cpus(pc0, $"{path}.pcpuset") : CpuSet.Empty)
+                    : Cpus(Req(c, "cpus", path), $"{path}.cpus"),
             Siblings = Opt(c, "siblings") is { } s
                 ? [.. Array(s, $"{path}.siblings").Select(g => Ints(g.Item, g.Path))]
                 : null,
@@ -110,7 +99,7 @@ public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits Filte
         Opt(p, "reserved") is { } r ? Long(r, $"{path}.reserved") : 0);
 
     /// <summary>Absent → Nova's initial ratios; explicit <c>null</c> → no limits at all.</summary>
-    private static FitLimits? ParseLimits(JsonElement root)
+    public static FitLimits? ParseLimits(JsonElement root)
     {
         if (!root.TryGetProperty("limits", out var l)) return FitLimits.Default;
         if (l.ValueKind == JsonValueKind.Null) return null;
@@ -125,12 +114,13 @@ public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits Filte
             network);
     }
 
-    private static PciContext? ParsePci(JsonElement root)
+    /// <summary>Both null when the case models no PCI; otherwise each side, empty when absent.</summary>
+    public static (ImmutableArray<PciPool>? Pools, ImmutableArray<PciRequest>? Requests) ParsePci(JsonElement root)
     {
         var pools = Opt(root, "host") is { } h ? Opt(h, "pci_pools") : null;
         var requests = Opt(root, "pci_requests");
-        if (pools is null && requests is null) return null;
-        return new PciContext(
+        if (pools is null && requests is null) return (null, null);
+        return (
             pools is { } p ? [.. Array(p, "host.pci_pools").Select(x => new PciPool(
                 Opt(x.Item, "numa_node") is { } n ? Int(n, $"{x.Path}.numa_node") : null,
                 Int(Req(x.Item, "count", x.Path), $"{x.Path}.count")))] : [],
@@ -145,6 +135,6 @@ public sealed record HostCase(NovaHost Host, FitOptions Options, FitLimits Filte
         "required" => PciNumaAffinityPolicy.Required,
         "preferred" => PciNumaAffinityPolicy.Preferred,
         "socket" => PciNumaAffinityPolicy.Socket,
-        _ => throw new CaseFormatException($"{path}.numa_policy must be required, legacy, preferred or socket, found \"{value}\""),
+        _ => throw new JsonFieldException($"{path}.numa_policy must be required, legacy, preferred or socket, found \"{value}\""),
     };
 }

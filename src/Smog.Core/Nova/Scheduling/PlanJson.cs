@@ -3,13 +3,13 @@ using System.Text.Json;
 using Smog.Nova.Host;
 using Smog.Topology;
 
-namespace Smog.Nova.Cases;
+namespace Smog.Nova.Scheduling;
 
 /// <summary>
-/// Writes a <see cref="PlanResult"/> with the oracle's output field names (keys sorted, as the
+/// Writes a <see cref="Plan"/> with the oracle's output field names (keys sorted, as the
 /// oracle's <c>sort_keys</c>), so the two can be diffed field by field.
 /// </summary>
-public static class PlanResultJson
+public static class PlanJson
 {
     public static string Write(PlanResult r, double? elapsedUs = null, bool indented = false)
     {
@@ -17,8 +17,8 @@ public static class PlanResultJson
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
         {
             w.WriteStartObject();
-            WriteError(w, "constraints_error", r.Request.ConstraintsError);
-            if (r.Request.CpuTopology is { } t)
+            WriteError(w, "constraints_error", r.Resolution.ConstraintsError);
+            if (r.Resolution.CpuTopology.Chosen is { } t)
             {
                 w.WriteStartObject("cpu_topology");
                 w.WriteNumber("cores", t.Cores);
@@ -27,19 +27,19 @@ public static class PlanResultJson
                 w.WriteEndObject();
             }
             else w.WriteNull("cpu_topology");
-            WriteError(w, "cpu_topology_error", r.Request.CpuTopologyError);
+            WriteError(w, "cpu_topology_error", r.Resolution.CpuTopology.Error);
             if (elapsedUs is { } us) w.WriteNumber("elapsed_us", Math.Round(us, 3));
             WriteEnum(w, "emulator_threads_policy", r.Fitted?.EmulatorThreads is { } e ? NovaNames.Of(e) : null);
             w.WriteBoolean("filter_passes", r.FilterPasses);
             w.WriteBoolean("fits", r.Fits);
             w.WriteStartArray("host_cells");
-            foreach (var c in r.Host.Cells) WriteHostCell(w, c);
+            foreach (var c in r.Node.Host.Cells) WriteHostCell(w, c);
             w.WriteEndArray();
             w.WriteStartArray("instance_cells");
             foreach (var c in r.Fitted?.Cells ?? []) WriteFittedCell(w, c);
             w.WriteEndArray();
             if (r.Name is not null) w.WriteString("name", r.Name);
-            if (r.Request.Topology is { } req && r.Request.ConstraintsError is null) WriteRequested(w, req);
+            if (r.Resolution.Topology is { } req && r.Resolution.ConstraintsError is null) WriteRequested(w, req);
             else w.WriteNull("requested_topology");
             w.WriteEndObject();
         }
