@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Smog.Hosts.Files;
 using Smog.Libvirt.Expectations;
 using Smog.Libvirt.Facts;
 using Smog.Libvirt.Generation;
 using Smog.Libvirt.Verification;
 using Smog.Nova;
+using Smog.OpenStack.Compute;
 using Smog.Topology;
 
 namespace Smog.Cli.Commands.Verify;
@@ -53,10 +55,22 @@ internal static class VerifyInputs
         return NovaInputJson.Image(root.TryGetProperty("image_properties", out var inner) ? inner : root);
     }
 
+    /// <summary>A saved GET /servers/{id}/topology answer, read with the OpenStack client's DTO (the one reader of that JSON).</summary>
     public static ServerTopology TopologyApi(string path)
     {
-        var parsed = ServerTopology.Parse(ReadText(path), path);
-        return parsed.Success ? parsed.Value : throw new InputException(parsed.Errors[0].ToString());
+        var text = LocalFiles.ReadText(path);
+        if (!text.Success) throw new InputException(text.Errors[0].ToString());
+        try
+        {
+            var answer = JsonSerializer.Deserialize(text.Value, ComputeJsonContext.Default.NovaServerTopology)
+                ?? throw new JsonException("null instead of an object");
+            return answer.ToServerTopology();
+        }
+        catch (JsonException e)
+        {
+            var line = e.LineNumber is { } n ? (int)n + 1 : (int?)null;
+            throw new InputException(new ParseError(path, line, "a compute API 2.78 server topology (nodes[].vcpu_set, memory_mb)", e.Message).ToString());
+        }
     }
 
     public static CpuSet? Set(string? text, string option)
