@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Smog.Nova;
 using Smog.OpenStack.Compute;
 using Smog.OpenStack.Config;
 using Smog.OpenStack.Http;

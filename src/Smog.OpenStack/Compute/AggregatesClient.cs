@@ -1,24 +1,26 @@
+using System.Globalization;
 using Smog.OpenStack.Http;
-using static Smog.OpenStack.Compute.ComputeJsonContext;
+using Api = Smog.OpenStack.Contract.ApiRoutes.Nova;
 
 namespace Smog.OpenStack.Compute;
 
 /// <summary>Host aggregates (admin). Paths take the integer id; the UUID is refused there.</summary>
 public sealed class AggregatesClient(ApiConnection nova)
 {
-    public async Task<IReadOnlyList<NovaAggregate>> ListAsync(CancellationToken ct) =>
-        (await nova.GetAsync("/os-aggregates", Default.AggregatesEnvelope, ct).ConfigureAwait(false)).Aggregates;
+    public async Task<ApiList<NovaAggregate>> ListAsync(CancellationToken ct) =>
+        (await nova.CallAsync(Api.ListAggregates.At(), ct).ConfigureAwait(false)).List(b => b.Aggregates);
 
     public async Task<NovaAggregate> ShowAsync(int id, CancellationToken ct) =>
-        (await nova.GetAsync($"/os-aggregates/{id}", Default.AggregateEnvelopeNovaAggregate, ct).ConfigureAwait(false)).Aggregate;
+        (await nova.CallAsync(Api.ShowAggregate.At(Id(id)), ct).ConfigureAwait(false)).Take(b => b.Aggregate);
 
     /// <summary>POST /os-aggregates → 200; 409 on a duplicate name.</summary>
     public async Task<NovaAggregate> CreateAsync(string name, string? availabilityZone, CancellationToken ct) =>
-        (await nova.SendJsonAsync(HttpMethod.Post, "/os-aggregates", new AggregateEnvelope<AggregateCreate>(new(name, availabilityZone)),
-            Default.AggregateEnvelopeAggregateCreate, Default.AggregateEnvelopeNovaAggregate, ct).ConfigureAwait(false)).Aggregate;
+        (await nova.CallAsync(Api.CreateAggregate.At(), new AggregateEnvelope<AggregateCreate>(new(name, availabilityZone)), ct).ConfigureAwait(false))
+            .Take(b => b.Aggregate);
 
     /// <summary>DELETE → 200; 400 while hosts remain.</summary>
-    public Task DeleteAsync(int id, CancellationToken ct) => nova.DeleteAsync($"/os-aggregates/{id}", ct);
+    public async Task<ApiReceipt> DeleteAsync(int id, CancellationToken ct) =>
+        (await nova.CallAsync(Api.DeleteAggregate.At(Id(id)), ct).ConfigureAwait(false)).Receipt();
 
     /// <summary>404 for an unknown host, 409 when it is already a member.</summary>
     public Task<NovaAggregate> AddHostAsync(int id, string host, CancellationToken ct) =>
@@ -32,6 +34,7 @@ public sealed class AggregatesClient(ApiConnection nova)
         ActionAsync(id, new AggregateAction { SetMetadata = new MetadataRef(new(metadata)) }, ct);
 
     private async Task<NovaAggregate> ActionAsync(int id, AggregateAction action, CancellationToken ct) =>
-        (await nova.SendJsonAsync(HttpMethod.Post, $"/os-aggregates/{id}/action", action,
-            Default.AggregateAction, Default.AggregateEnvelopeNovaAggregate, ct).ConfigureAwait(false)).Aggregate;
+        (await nova.CallAsync(Api.AggregateAction.At(Id(id)), action, ct).ConfigureAwait(false)).Take(b => b.Aggregate);
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,5 @@
 using Smog.OpenStack.Http;
-using static Smog.OpenStack.Compute.ComputeJsonContext;
+using Api = Smog.OpenStack.Contract.ApiRoutes.Nova;
 
 namespace Smog.OpenStack.Compute;
 
@@ -8,46 +8,37 @@ public sealed class HypervisorsClient(ApiConnection nova)
 {
     /// <summary>
     /// GET /os-hypervisors/detail. <paramref name="hostnamePattern"/> is a substring match; Nova
-    /// answers 404 when nothing matches, which this returns as an empty list.
+    /// answers 404 when nothing matches, which this returns as an empty list (with that 404's request id).
     /// </summary>
-    public async Task<IReadOnlyList<NovaHypervisor>> ListAsync(string? hostnamePattern, bool withServers, CancellationToken ct)
+    public async Task<ApiList<NovaHypervisor>> ListAsync(string? hostnamePattern, bool withServers, CancellationToken ct)
     {
-        var query = new List<string>();
-        if (hostnamePattern is not null) query.Add("hypervisor_hostname_pattern=" + Uri.EscapeDataString(hostnamePattern));
-        if (withServers) query.Add("with_servers=true");
-        var path = "/os-hypervisors/detail" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+        var query = Query.Empty.Add("hypervisor_hostname_pattern", hostnamePattern).AddIf(withServers, "with_servers", "true");
         try
         {
-            return (await nova.GetAsync(path, Default.HypervisorsEnvelope, ct).ConfigureAwait(false)).Hypervisors;
+            return (await nova.CallAsync(Api.ListHypervisors.At().With(query), ct).ConfigureAwait(false)).List(b => b.Hypervisors);
         }
-        catch (OpenStackNotFoundException) when (hostnamePattern is not null)
+        catch (OpenStackNotFoundException e) when (hostnamePattern is not null)
         {
-            return [];
+            return new ApiList<NovaHypervisor>([], e.RequestId);
         }
     }
 
     public async Task<NovaHypervisor> ShowAsync(string id, bool withServers, CancellationToken ct) =>
-        (await nova.GetAsync($"/os-hypervisors/{Uri.EscapeDataString(id)}{(withServers ? "?with_servers=true" : "")}",
-            Default.HypervisorEnvelope, ct).ConfigureAwait(false)).Hypervisor;
+        (await nova.CallAsync(Api.ShowHypervisor.At(id).With(Query.Empty.AddIf(withServers, "with_servers", "true")), ct).ConfigureAwait(false))
+            .Take(b => b.Hypervisor);
 }
 
 /// <summary>os-services (admin): list, disable with a reason, enable.</summary>
 public sealed class ComputeServicesClient(ApiConnection nova)
 {
-    public async Task<IReadOnlyList<NovaService>> ListAsync(string? binary, string? host, CancellationToken ct)
-    {
-        var query = new List<string>();
-        if (binary is not null) query.Add("binary=" + Uri.EscapeDataString(binary));
-        if (host is not null) query.Add("host=" + Uri.EscapeDataString(host));
-        var path = "/os-services" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        return (await nova.GetAsync(path, Default.ServicesEnvelope, ct).ConfigureAwait(false)).Services;
-    }
+    public async Task<ApiList<NovaService>> ListAsync(string? binary, string? host, CancellationToken ct) =>
+        (await nova.CallAsync(Api.ListServices.At().With(Query.Empty.Add("binary", binary).Add("host", host)), ct).ConfigureAwait(false))
+            .List(b => b.Services);
 
     public Task<NovaService> DisableAsync(string id, string reason, CancellationToken ct) => UpdateAsync(id, new ServiceUpdate("disabled", reason), ct);
 
     public Task<NovaService> EnableAsync(string id, CancellationToken ct) => UpdateAsync(id, new ServiceUpdate("enabled", null), ct);
 
     private async Task<NovaService> UpdateAsync(string id, ServiceUpdate update, CancellationToken ct) =>
-        (await nova.SendJsonAsync(HttpMethod.Put, $"/os-services/{Uri.EscapeDataString(id)}", update,
-            Default.ServiceUpdate, Default.ServiceEnvelope, ct).ConfigureAwait(false)).Service;
+        (await nova.CallAsync(Api.UpdateService.At(id), update, ct).ConfigureAwait(false)).Take(b => b.Service);
 }

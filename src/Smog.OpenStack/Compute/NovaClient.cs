@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Smog.Nova;
 using Smog.OpenStack.Http;
 
 namespace Smog.OpenStack.Compute;

@@ -1,12 +1,16 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Smog.Libvirt.Verification;
+using Smog.OpenStack.Http;
+using Smog.Topology;
 
 namespace Smog.OpenStack.Compute;
 
 // Nova wire shapes at the negotiated microversion (≥ 2.53 assumed for UUID ids). Wire names
 // live only in these attributes; every key the API may omit is nullable (2.69 down-cell records).
 
-public sealed record NovaFlavor
+public sealed record NovaFlavor : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("name")] public required string Name { get; init; }
@@ -41,19 +45,22 @@ public sealed record FlavorCreate
     [JsonPropertyName("description")] public string? Description { get; init; }
 }
 
-internal sealed record FlavorEnvelope<T>([property: JsonPropertyName("flavor")] T Flavor);
-internal sealed record FlavorsEnvelope([property: JsonPropertyName("flavors")] List<NovaFlavor> Flavors);
-internal sealed record ExtraSpecsEnvelope([property: JsonPropertyName("extra_specs")] Dictionary<string, string> ExtraSpecs);
+public sealed record FlavorEnvelope<T>([property: JsonPropertyName("flavor")] T Flavor);
+public sealed record FlavorsEnvelope([property: JsonPropertyName("flavors")] List<NovaFlavor> Flavors);
+/// <summary>One extra spec, as GET os-extra_specs/{key} answers it.</summary>
+public sealed record ExtraSpec(string Key, string Value) : ApiRecord;
+
+public sealed record ExtraSpecsEnvelope([property: JsonPropertyName("extra_specs")] Dictionary<string, string> ExtraSpecs);
 
 public sealed record FlavorAccess(
     [property: JsonPropertyName("flavor_id")] string FlavorId,
     [property: JsonPropertyName("tenant_id")] string TenantId);
 
-internal sealed record FlavorAccessEnvelope([property: JsonPropertyName("flavor_access")] List<FlavorAccess> FlavorAccess);
+public sealed record FlavorAccessEnvelope([property: JsonPropertyName("flavor_access")] List<FlavorAccess> FlavorAccess);
 
-internal sealed record TenantRef([property: JsonPropertyName("tenant")] string Tenant);
+public sealed record TenantRef([property: JsonPropertyName("tenant")] string Tenant);
 
-internal sealed record FlavorAccessAction
+public sealed record FlavorAccessAction
 {
     [JsonPropertyName("addTenantAccess")] public TenantRef? Add { get; init; }
     [JsonPropertyName("removeTenantAccess")] public TenantRef? Remove { get; init; }
@@ -61,7 +68,7 @@ internal sealed record FlavorAccessAction
 
 // ---- aggregates -------------------------------------------------------------------------------
 
-public sealed record NovaAggregate
+public sealed record NovaAggregate : ApiRecord
 {
     /// <summary>The integer id the paths use (the UUID is refused there).</summary>
     [JsonPropertyName("id")] public required int Id { get; init; }
@@ -76,16 +83,16 @@ public sealed record NovaAggregate
     [JsonPropertyName("deleted_at")] public DateTime? DeletedAt { get; init; }
 }
 
-internal sealed record AggregateCreate(
+public sealed record AggregateCreate(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("availability_zone")] string? AvailabilityZone);
 
-internal sealed record AggregateEnvelope<T>([property: JsonPropertyName("aggregate")] T Aggregate);
-internal sealed record AggregatesEnvelope([property: JsonPropertyName("aggregates")] List<NovaAggregate> Aggregates);
-internal sealed record HostRef([property: JsonPropertyName("host")] string Host);
-internal sealed record MetadataRef([property: JsonPropertyName("metadata")] Dictionary<string, string?> Metadata);
+public sealed record AggregateEnvelope<T>([property: JsonPropertyName("aggregate")] T Aggregate);
+public sealed record AggregatesEnvelope([property: JsonPropertyName("aggregates")] List<NovaAggregate> Aggregates);
+public sealed record HostRef([property: JsonPropertyName("host")] string Host);
+public sealed record MetadataRef([property: JsonPropertyName("metadata")] Dictionary<string, string?> Metadata);
 
-internal sealed record AggregateAction
+public sealed record AggregateAction
 {
     [JsonPropertyName("add_host")] public HostRef? AddHost { get; init; }
     [JsonPropertyName("remove_host")] public HostRef? RemoveHost { get; init; }
@@ -95,7 +102,7 @@ internal sealed record AggregateAction
 
 // ---- servers ------------------------------------------------------------------------------
 
-public sealed record NovaServer
+public sealed record NovaServer : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }
@@ -175,11 +182,11 @@ public sealed record NovaFault
     [JsonPropertyName("details")] public string? Details { get; init; }
 }
 
-internal sealed record ServerEnvelope([property: JsonPropertyName("server")] NovaServer Server);
-internal sealed record ServersEnvelope([property: JsonPropertyName("servers")] List<NovaServer> Servers);
+public sealed record ServerEnvelope([property: JsonPropertyName("server")] NovaServer Server);
+public sealed record ServersEnvelope([property: JsonPropertyName("servers")] List<NovaServer> Servers);
 
 /// <summary>The 202 answer to POST /servers. adminPass is a secret and is not kept.</summary>
-public sealed record NovaServerCreated
+public sealed record NovaServerCreated : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("links")] public List<Link>? Links { get; init; }
@@ -187,7 +194,7 @@ public sealed record NovaServerCreated
     [JsonPropertyName("security_groups")] public List<Dictionary<string, string>>? SecurityGroups { get; init; }
 }
 
-internal sealed record ServerCreatedEnvelope([property: JsonPropertyName("server")] NovaServerCreated Server);
+public sealed record ServerCreatedEnvelope([property: JsonPropertyName("server")] NovaServerCreated Server);
 
 public sealed record ServerCreateBody
 {
@@ -234,11 +241,20 @@ public sealed record ServerNetworks(string? Keyword, IReadOnlyList<NetworkRef> R
 
 // ---- topology, hypervisors, services -------------------------------------------------------------
 
-public sealed record NovaServerTopology
+public sealed record NovaServerTopology : ApiRecord
 {
     [JsonPropertyName("nodes")] public required List<NovaTopologyNode> Nodes { get; init; }
     /// <summary>Null unless a page size applies.</summary>
     [JsonPropertyName("pagesize_kb")] public int? PageSizeKiB { get; init; }
+
+    /// <summary>The verifier's view of this answer (Core reads no JSON): vCPU sets, memory, host node and pins per guest cell.</summary>
+    public ServerTopology ToServerTopology() => new(
+        [.. Nodes.Select(n => new ServerTopologyNode(
+            CpuSet.Of(n.VcpuSet),
+            n.MemoryMiB,
+            n.HostNode,
+            (n.CpuPinning ?? []).ToImmutableSortedDictionary()))],
+        PageSizeKiB);
 }
 
 public sealed record NovaTopologyNode
@@ -248,11 +264,11 @@ public sealed record NovaTopologyNode
     [JsonPropertyName("memory_mb")] public required int MemoryMiB { get; init; }
     /// <summary>Admin only.</summary>
     [JsonPropertyName("host_node")] public int? HostNode { get; init; }
-    /// <summary>Admin only; guest vCPU (as a string key) → host pCPU; empty when unpinned.</summary>
-    [JsonPropertyName("cpu_pinning")] public Dictionary<string, int>? CpuPinning { get; init; }
+    /// <summary>Admin only; guest vCPU → host pCPU (the vCPU is a string key on the wire); empty when unpinned.</summary>
+    [JsonPropertyName("cpu_pinning")] public Dictionary<int, int>? CpuPinning { get; init; }
 }
 
-public sealed record NovaHypervisor
+public sealed record NovaHypervisor : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("hypervisor_hostname")] public required string HypervisorHostname { get; init; }
@@ -275,10 +291,10 @@ public sealed record NovaHypervisorServer(
     [property: JsonPropertyName("uuid")] string Uuid,
     [property: JsonPropertyName("name")] string Name);
 
-internal sealed record HypervisorsEnvelope([property: JsonPropertyName("hypervisors")] List<NovaHypervisor> Hypervisors);
-internal sealed record HypervisorEnvelope([property: JsonPropertyName("hypervisor")] NovaHypervisor Hypervisor);
+public sealed record HypervisorsEnvelope([property: JsonPropertyName("hypervisors")] List<NovaHypervisor> Hypervisors);
+public sealed record HypervisorEnvelope([property: JsonPropertyName("hypervisor")] NovaHypervisor Hypervisor);
 
-public sealed record NovaService
+public sealed record NovaService : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("binary")] public required string Binary { get; init; }
@@ -291,13 +307,13 @@ public sealed record NovaService
     [JsonPropertyName("forced_down")] public bool? ForcedDown { get; init; }
 }
 
-internal sealed record ServicesEnvelope([property: JsonPropertyName("services")] List<NovaService> Services);
+public sealed record ServicesEnvelope([property: JsonPropertyName("services")] List<NovaService> Services);
 
-internal sealed record ServiceUpdate(
+public sealed record ServiceUpdate(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("disabled_reason")] string? DisabledReason);
 
-internal sealed record ServiceEnvelope([property: JsonPropertyName("service")] NovaService Service);
+public sealed record ServiceEnvelope([property: JsonPropertyName("service")] NovaService Service);
 
 [JsonSerializable(typeof(FlavorsEnvelope))]
 [JsonSerializable(typeof(FlavorEnvelope<NovaFlavor>))]
@@ -321,4 +337,4 @@ internal sealed record ServiceEnvelope([property: JsonPropertyName("service")] N
 [JsonSerializable(typeof(ServiceEnvelope))]
 [JsonSerializable(typeof(ServiceUpdate))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-internal sealed partial class ComputeJsonContext : JsonSerializerContext;
+public sealed partial class ComputeJsonContext : JsonSerializerContext;

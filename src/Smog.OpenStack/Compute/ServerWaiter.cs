@@ -4,10 +4,14 @@ using Smog.OpenStack.Http;
 
 namespace Smog.OpenStack.Compute;
 
-/// <summary>The server went to ERROR: carries the server and Nova's fault (e.g. "No valid host was found").</summary>
+/// <summary>
+/// The server went to ERROR: carries the server and Nova's fault (e.g. "No valid host was
+/// found"), and names the request of the answer that showed it.
+/// </summary>
 public sealed class ServerFaultedException(NovaServer server, string target)
     : WaitFailedException($"server {server.Id} ({server.Name}) went to {server.Status} while waiting for {target}: "
-        + (server.Fault is { } f ? $"fault {f.Code}: {f.Message}" : "no fault recorded"))
+        + (server.Fault is { } f ? $"fault {f.Code}: {f.Message}" : "no fault recorded")
+        + (server.RequestId is { } id ? $" (request {id})" : ""))
 {
     public NovaServer Server { get; } = server;
     public NovaFault? Fault => Server.Fault;

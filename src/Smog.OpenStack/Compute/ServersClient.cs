@@ -1,6 +1,5 @@
-using System.Text;
 using Smog.OpenStack.Http;
-using static Smog.OpenStack.Compute.ComputeJsonContext;
+using Api = Smog.OpenStack.Contract.ApiRoutes.Nova;
 
 namespace Smog.OpenStack.Compute;
 
@@ -12,6 +11,11 @@ public sealed record ServerQuery
     public IReadOnlyList<string> Tags { get; init; } = [];
     /// <summary>Admin: every project's servers.</summary>
     public bool AllProjects { get; init; }
+
+    internal Query ToQuery() => Query.Empty
+        .Add("name", Name)
+        .AddIf(Tags.Count > 0, "tags", string.Join(',', Tags))
+        .AddIf(AllProjects, "all_tenants", "1");
 }
 
 /// <summary>Servers: create, show, list, delete and the NUMA topology view (2.78).</summary>
@@ -21,34 +25,24 @@ public sealed class ServersClient(NovaClient owner, ApiConnection nova)
     public async Task<NovaServerCreated> CreateAsync(ServerCreateRequest request, CancellationToken ct)
     {
         if (request.Server.Host is not null || request.Server.HypervisorHostname is not null) owner.Require(NovaClient.TargetHost, "create with host");
-        return (await nova.SendJsonAsync(HttpMethod.Post, "/servers", request, Default.ServerCreateRequest, Default.ServerCreatedEnvelope, ct).ConfigureAwait(false)).Server;
+        return (await nova.CallAsync(Api.CreateServer.At(), request, ct).ConfigureAwait(false)).Take(b => b.Server);
     }
 
     /// <summary>GET /servers/{id}; 404 itemNotFound once the server is gone.</summary>
     public async Task<NovaServer> ShowAsync(string id, CancellationToken ct) =>
-        (await nova.GetAsync($"/servers/{Uri.EscapeDataString(id)}", Default.ServerEnvelope, ct).ConfigureAwait(false)).Server;
+        (await nova.CallAsync(Api.ShowServer.At(id), ct).ConfigureAwait(false)).Take(b => b.Server);
 
-    public async Task<IReadOnlyList<NovaServer>> ListAsync(ServerQuery query, CancellationToken ct) =>
-        (await nova.GetAsync("/servers/detail" + QueryString(query), Default.ServersEnvelope, ct).ConfigureAwait(false)).Servers;
+    public async Task<ApiList<NovaServer>> ListAsync(ServerQuery query, CancellationToken ct) =>
+        (await nova.CallAsync(Api.ListServers.At().With(query.ToQuery()), ct).ConfigureAwait(false)).List(b => b.Servers);
 
     /// <summary>DELETE → 204 at once; deletion completes asynchronously (wait for 404).</summary>
-    public Task DeleteAsync(string id, CancellationToken ct) => nova.DeleteAsync($"/servers/{Uri.EscapeDataString(id)}", ct);
+    public async Task<ApiReceipt> DeleteAsync(string id, CancellationToken ct) =>
+        (await nova.CallAsync(Api.DeleteServer.At(id), ct).ConfigureAwait(false)).Receipt();
 
     /// <summary>GET /servers/{id}/topology (2.78). host_node and cpu_pinning only for admins.</summary>
     public async Task<NovaServerTopology> TopologyAsync(string id, CancellationToken ct)
     {
         owner.Require(NovaClient.Topology, "server topology");
-        return await nova.GetAsync($"/servers/{Uri.EscapeDataString(id)}/topology", Default.NovaServerTopology, ct).ConfigureAwait(false);
-    }
-
-    internal static string QueryString(ServerQuery query)
-    {
-        var parts = new List<string>();
-        if (query.Name is not null) parts.Add("name=" + Uri.EscapeDataString(query.Name));
-        if (query.Tags.Count > 0) parts.Add("tags=" + Uri.EscapeDataString(string.Join(',', query.Tags)));
-        if (query.AllProjects) parts.Add("all_tenants=1");
-        var sb = new StringBuilder();
-        if (parts.Count > 0) sb.Append('?').AppendJoin('&', parts);
-        return sb.ToString();
+        return (await nova.CallAsync(Api.ShowServerTopology.At(id), ct).ConfigureAwait(false)).Take(b => b);
     }
 }

@@ -1,19 +1,23 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Smog.OpenStack.Contract;
 using Smog.OpenStack.Identity;
 
 namespace Smog.OpenStack.Http;
 
 /// <summary>
-/// One service endpoint: builds requests under <see cref="BaseUri"/>, adds the token and the
-/// service's extra headers (microversions), re-authenticates once on 401 (spec §2.5), maps
-/// errors through <see cref="ErrorMapper"/> and reads JSON with source-generated metadata.
-/// Logs method, path, status and request id — never headers or bodies.
+/// One service endpoint, and the one send path of every client (Tempest's RestClient): builds
+/// the request of an <see cref="ApiCall{TRequest,TResponse}"/> under <see cref="BaseUri"/>, adds
+/// the token and the service's extra headers (microversions), re-authenticates once on 401
+/// (spec §2.5), maps errors through <see cref="ErrorMapper"/>, fails on a success status the
+/// route does not expect, and reads the body with the route's source-generated metadata.
+/// Logs operation, method, path, status and request id — never headers or bodies.
 /// </summary>
 public sealed class ApiConnection(
     string service,
@@ -37,38 +41,53 @@ public sealed class ApiConnection(
     public ApiConnection WithHeaders(IReadOnlyDictionary<string, string> newHeaders, Action<HttpResponseMessage, ILogger>? check = null) =>
         new(Service, BaseUri, Http, tokens, newHeaders, log) { ResponseCheck = check };
 
-    public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken ct)
+    /// <summary>A call without a request body. <paramref name="authenticated"/> false sends no token (version discovery).</summary>
+    public Task<ApiResponse<TResponse>> CallAsync<TResponse>(ApiCall<NoBody, TResponse> call, CancellationToken ct, bool authenticated = true) =>
+        ExchangeAsync(call.Route, call.Path, null, authenticated, ct);
+
+    /// <summary>A call with a JSON body, serialised with the route's metadata.</summary>
+    public Task<ApiResponse<TResponse>> CallAsync<TRequest, TResponse>(ApiCall<TRequest, TResponse> call, TRequest body, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Get, path, null, ct).ConfigureAwait(false);
-        return await ReadAsync(response, path, responseType, ct).ConfigureAwait(false);
+        var type = call.Route.RequestJson ?? throw new InvalidOperationException($"{call.Route} takes no JSON body");
+        var json = JsonSerializer.Serialize(body, type);
+        return ExchangeAsync(call.Route, call.Path, () => new StringContent(json, Encoding.UTF8, "application/json"), true, ct);
     }
 
-    public async Task<TResponse> SendJsonAsync<TRequest, TResponse>(
-        HttpMethod method, string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken ct)
-    {
-        var json = JsonSerializer.Serialize(body, requestType);
-        using var response = await SendAsync(method, path, () => Json(json), ct).ConfigureAwait(false);
-        return await ReadAsync(response, path, responseType, ct).ConfigureAwait(false);
-    }
+    /// <summary>A call whose body is raw bytes (an image upload).</summary>
+    public Task<ApiResponse<TResponse>> CallAsync<TResponse>(ApiCall<OctetStream, TResponse> call, ReadOnlyMemory<byte> data, CancellationToken ct) =>
+        ExchangeAsync(call.Route, call.Path, () =>
+        {
+            var content = new ReadOnlyMemoryContent(data);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            return content;
+        }, true, ct);
 
-    /// <summary>Sends a JSON body and ignores the response body (e.g. 202/204 answers).</summary>
-    public async Task SendJsonAsync<TRequest>(HttpMethod method, string path, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken ct)
-    {
-        var json = JsonSerializer.Serialize(body, requestType);
-        using var response = await SendAsync(method, path, () => Json(json), ct).ConfigureAwait(false);
-    }
+    /// <summary>Base URL + path; "" is the base URL itself (Nova's /v2.1 and /v2.1/ are different routes).</summary>
+    public Uri Resolve(string path) =>
+        new(BaseUri.AbsoluteUri.TrimEnd('/') + (path.Length == 0 || path.StartsWith('/') ? path : "/" + path));
 
-    public async Task DeleteAsync(string path, CancellationToken ct)
+    private async Task<ApiResponse<TResponse>> ExchangeAsync<TRequest, TResponse>(
+        ApiRoute<TRequest, TResponse> route, string path, Func<HttpContent>? content, bool authenticated, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Delete, path, null, ct).ConfigureAwait(false);
+        // A client asking for a path its route does not describe is a bug in Smog, not a cloud problem.
+        if (route.Service != Service || !route.Matches(route.Method, path)) throw new InvalidOperationException($"{Service} {path} is not {route}");
+        using var response = await SendAsync(route, path, content, authenticated, ct).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var requestId = ErrorMapper.RequestId(response);
+        route.EnsureExpected(status, requestId);
+        var body = route.ResponseJson is { } type
+            ? await ReadAsync(response, route, type, requestId, ct).ConfigureAwait(false)
+            : (TResponse)(object)NoBody.Instance;
+        return new ApiResponse<TResponse>(body, status, requestId);
     }
 
     /// <summary>
     /// Sends and returns a 2xx response, or throws the mapped error. <paramref name="content"/>
     /// is a factory because a 401 retry needs a fresh request.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Func<HttpContent>? content, CancellationToken ct, bool authenticated = true)
+    private async Task<HttpResponseMessage> SendAsync(ApiRoute route, string path, Func<HttpContent>? content, bool authenticated, CancellationToken ct)
     {
+        var method = route.Method;
         for (var attempt = 1; ; attempt++)
         {
             var token = authenticated && tokens is not null ? await tokens.GetTokenAsync(ct).ConfigureAwait(false) : null;
@@ -76,8 +95,8 @@ public sealed class ApiConnection(
             var clock = Stopwatch.StartNew();
             var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
             var requestId = ErrorMapper.RequestId(response);
-            log.LogDebug("{Service} {Method} {Path} → {Status} in {Ms} ms (request {RequestId})",
-                Service, method, path, (int)response.StatusCode, clock.ElapsedMilliseconds, requestId);
+            log.LogDebug("{Service} {Operation}: {Method} {Path} → {Status} in {Ms} ms (request {RequestId})",
+                Service, route.Operation, method, path, (int)response.StatusCode, clock.ElapsedMilliseconds, requestId);
             if (response.IsSuccessStatusCode)
             {
                 ResponseCheck?.Invoke(response, log);
@@ -94,14 +113,10 @@ public sealed class ApiConnection(
                     continue;
                 }
                 var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                throw ErrorMapper.Map(Service, method, path, response.StatusCode, requestId, body, response.ReasonPhrase);
+                throw ErrorMapper.Map(Service, method, path, response.StatusCode, requestId, body, response.ReasonPhrase, route.Operation);
             }
         }
     }
-
-    /// <summary>Base URL + path; "" is the base URL itself (Nova's /v2.1 and /v2.1/ are different routes).</summary>
-    public Uri Resolve(string path) =>
-        new(BaseUri.AbsoluteUri.TrimEnd('/') + (path.Length == 0 || path.StartsWith('/') ? path : "/" + path));
 
     private HttpRequestMessage Build(HttpMethod method, string path, Func<HttpContent>? content, Secret? token)
     {
@@ -113,19 +128,17 @@ public sealed class ApiConnection(
         return request;
     }
 
-    private async Task<T> ReadAsync<T>(HttpResponseMessage response, string path, JsonTypeInfo<T> type, CancellationToken ct)
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, ApiRoute route, JsonTypeInfo<T> type, string? requestId, CancellationToken ct)
     {
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
             return await JsonSerializer.DeserializeAsync(stream, type, ct).ConfigureAwait(false)
-                ?? throw new OpenStackClientException($"{Service} {path}: empty response body");
+                ?? throw new UnreadableResponseException(route.Operation, "empty response body", requestId);
         }
         catch (JsonException e)
         {
-            throw new OpenStackClientException($"{Service} {path}: response does not match {typeof(T).Name}: {e.Message}", e);
+            throw new UnreadableResponseException(route.Operation, $"response does not match {typeof(T).Name}: {e.Message}", requestId, e);
         }
     }
-
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

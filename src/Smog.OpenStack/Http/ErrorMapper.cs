@@ -21,18 +21,23 @@ public static partial class ErrorMapper
     /// <summary>Request-id headers in order of preference (Nova sends both of the first two).</summary>
     public static readonly string[] RequestIdHeaders = ["x-openstack-request-id", "x-compute-request-id", "openstack-request-id"];
 
-    public static OpenStackApiException Map(string service, HttpMethod method, string path, HttpStatusCode status, string? requestId, string body, string? reasonPhrase)
+    /// <summary>The exception for an error answer; <paramref name="operation"/> (the catalogue's name) prefixes the message when given.</summary>
+    public static OpenStackApiException Map(string service, HttpMethod method, string path, HttpStatusCode status, string? requestId, string body, string? reasonPhrase, string? operation = null)
     {
         var (code, message) = Parse(body);
         code ??= reasonPhrase ?? status.ToString();
         message ??= reasonPhrase ?? status.ToString();
-        var error = new ApiError(service, method.Method, path, (int)status, code, Truncate(message, MaxMessage), requestId, Truncate(body, MaxBody));
+        var error = new ApiError(service, method.Method, path, (int)status, code, Truncate(message, MaxMessage), requestId, Truncate(body, MaxBody), operation);
         return (int)status switch
         {
+            400 => new OpenStackBadRequestException(error),
             401 => new OpenStackUnauthorizedException(error),
             403 => new OpenStackForbiddenException(error),
             404 => new OpenStackNotFoundException(error),
             409 => new OpenStackConflictException(error),
+            413 => new OpenStackOverLimitException(error),
+            429 => new OpenStackRateLimitedException(error),
+            >= 500 and < 600 => new OpenStackServerFaultException(error),
             _ => new OpenStackApiException(error),
         };
     }

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Smog.Nova;
+using Smog.OpenStack.Contract;
 using Microsoft.Extensions.Logging;
 
 namespace Smog.OpenStack.Http;
 
-internal sealed record VersionLink([property: JsonPropertyName("rel")] string Rel, [property: JsonPropertyName("href")] string Href);
+public sealed record VersionLink([property: JsonPropertyName("rel")] string Rel, [property: JsonPropertyName("href")] string Href);
 
-internal sealed record VersionInfo
+public sealed record VersionInfo
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("status")] public string? Status { get; init; }
@@ -21,14 +23,14 @@ internal sealed record VersionInfo
 }
 
 /// <summary>Either a single version (GET /v2.1) or the list (GET /).</summary>
-internal sealed record VersionDocument
+public sealed record VersionDocument
 {
     [JsonPropertyName("version")] public VersionInfo? Version { get; init; }
     [JsonPropertyName("versions")] public List<VersionInfo>? Versions { get; init; }
 }
 
 [JsonSerializable(typeof(VersionDocument))]
-internal sealed partial class VersionJsonContext : JsonSerializerContext;
+public sealed partial class VersionJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Reads a service's microversion range from its version document, unauthenticated
@@ -40,12 +42,12 @@ public static partial class VersionDiscovery
 {
     public static async Task<VersionRange> DiscoverAsync(ApiConnection connection, ILogger log, CancellationToken ct)
     {
-        var doc = await TryGetAsync(connection, "", ct).ConfigureAwait(false);
+        var doc = await TryGetAsync(connection, ct).ConfigureAwait(false);
         if (doc is null && ProjectSuffix().IsMatch(connection.BaseUri.AbsolutePath))
         {
             var parent = new Uri(connection.BaseUri, ".");
             log.LogDebug("{Service}: {Url} is not a version document; trying {Parent}", connection.Service, connection.BaseUri, parent);
-            doc = await TryGetAsync(new ApiConnection(connection.Service, parent, HttpClientOf(connection), null), "", ct).ConfigureAwait(false);
+            doc = await TryGetAsync(new ApiConnection(connection.Service, parent, HttpClientOf(connection), null), ct).ConfigureAwait(false);
         }
         var info = Choose(doc) ?? throw new OpenStackClientException($"{connection.Service}: no version document at {connection.BaseUri}");
         return Range(connection.Service, info);
@@ -68,16 +70,15 @@ public static partial class VersionDiscovery
         return new VersionRange(min, maxVersion);
     }
 
-    private static async Task<VersionDocument?> TryGetAsync(ApiConnection connection, string path, CancellationToken ct)
+    private static async Task<VersionDocument?> TryGetAsync(ApiConnection connection, CancellationToken ct)
     {
+        var route = connection.Service == ApiRoutes.Placement.Service ? ApiRoutes.Placement.ShowVersions : ApiRoutes.Nova.ShowVersion;
         try
         {
-            using var response = await connection.SendAsync(HttpMethod.Get, path, null, ct, authenticated: false).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            var doc = JsonSerializer.Deserialize(text, VersionJsonContext.Default.VersionDocument);
-            return doc?.Version is null && doc?.Versions is null ? null : doc;
+            var doc = (await connection.CallAsync(route.At(), ct, authenticated: false).ConfigureAwait(false)).Body;
+            return doc.Version is null && doc.Versions is null ? null : doc;
         }
-        catch (Exception e) when (e is OpenStackApiException or JsonException)
+        catch (Exception e) when (e is OpenStackApiException or OpenStackResponseException)
         {
             return null;
         }

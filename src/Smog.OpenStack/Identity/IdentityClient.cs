@@ -1,10 +1,11 @@
 using System.Text.Json.Serialization;
 using Smog.OpenStack.Http;
+using Api = Smog.OpenStack.Contract.ApiRoutes.Keystone;
 
 namespace Smog.OpenStack.Identity;
 
 /// <summary>An application credential as Keystone returns it; the secret only once, at creation.</summary>
-public sealed record ApplicationCredential
+public sealed record ApplicationCredential : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("name")] public required string Name { get; init; }
@@ -30,16 +31,16 @@ public sealed record KeystoneRole(
     [JsonPropertyName("options")] public Dictionary<string, bool>? Options { get; init; }
 }
 
-internal sealed record ApplicationCredentialCreate(
+public sealed record ApplicationCredentialCreate(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("description")] string? Description);
 
-internal sealed record ApplicationCredentialEnvelope<T>([property: JsonPropertyName("application_credential")] T ApplicationCredential);
+public sealed record ApplicationCredentialEnvelope<T>([property: JsonPropertyName("application_credential")] T ApplicationCredential);
 
 [JsonSerializable(typeof(ApplicationCredentialEnvelope<ApplicationCredential>))]
 [JsonSerializable(typeof(ApplicationCredentialEnvelope<ApplicationCredentialCreate>))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-internal sealed partial class IdentityAdminJsonContext : JsonSerializerContext;
+public sealed partial class IdentityAdminJsonContext : JsonSerializerContext;
 
 /// <summary>The few Keystone v3 resources Smog manages itself: application credentials for a run.</summary>
 public sealed class IdentityClient(ApiConnection keystone)
@@ -47,15 +48,14 @@ public sealed class IdentityClient(ApiConnection keystone)
     /// <summary>POST /v3/users/{user}/application_credentials → 201; the secret is returned once.</summary>
     public async Task<(ApplicationCredential Credential, Secret Secret)> CreateApplicationCredentialAsync(string userId, string name, string? description, CancellationToken ct)
     {
-        var created = (await keystone.SendJsonAsync(HttpMethod.Post, $"/users/{userId}/application_credentials",
-            new ApplicationCredentialEnvelope<ApplicationCredentialCreate>(new(name, description)),
-            IdentityAdminJsonContext.Default.ApplicationCredentialEnvelopeApplicationCredentialCreate,
-            IdentityAdminJsonContext.Default.ApplicationCredentialEnvelopeApplicationCredential, ct).ConfigureAwait(false)).ApplicationCredential;
-        var secret = Secret.FromNullable(created.SecretText) ?? throw new OpenStackClientException("keystone created an application credential without a secret");
+        var created = (await keystone.CallAsync(Api.CreateApplicationCredential.At(userId),
+            new ApplicationCredentialEnvelope<ApplicationCredentialCreate>(new(name, description)), ct).ConfigureAwait(false)).Take(b => b.ApplicationCredential);
+        var secret = Secret.FromNullable(created.SecretText)
+            ?? throw new UnreadableResponseException(Api.CreateApplicationCredential.Operation, "no secret in the answer", created.RequestId);
         return (created with { SecretText = null }, secret);
     }
 
     /// <summary>DELETE → 204.</summary>
-    public Task DeleteApplicationCredentialAsync(string userId, string id, CancellationToken ct) =>
-        keystone.DeleteAsync($"/users/{userId}/application_credentials/{id}", ct);
+    public async Task<ApiReceipt> DeleteApplicationCredentialAsync(string userId, string id, CancellationToken ct) =>
+        (await keystone.CallAsync(Api.DeleteApplicationCredential.At(userId, id), ct).ConfigureAwait(false)).Receipt();
 }

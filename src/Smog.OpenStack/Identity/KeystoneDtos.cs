@@ -4,9 +4,9 @@ namespace Smog.OpenStack.Identity;
 
 // Keystone v3 token response (POST /v3/auth/tokens → 201, token in X-Subject-Token).
 
-internal sealed record TokenResponse([property: JsonPropertyName("token")] TokenBody Token);
+public sealed record TokenResponse([property: JsonPropertyName("token")] TokenBody Token);
 
-internal sealed record TokenBody
+public sealed record TokenBody
 {
     [JsonPropertyName("methods")] public required List<string> Methods { get; init; }
     [JsonPropertyName("expires_at")] public required DateTimeOffset ExpiresAt { get; init; }
@@ -23,14 +23,14 @@ internal sealed record TokenBody
 }
 
 /// <summary>The credential a token was issued for; restricted ones cannot create other credentials.</summary>
-internal sealed record TokenApplicationCredential
+public sealed record TokenApplicationCredential
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }
     [JsonPropertyName("restricted")] public bool? Restricted { get; init; }
 }
 
-internal sealed record NamedRef
+public sealed record NamedRef
 {
     [JsonPropertyName("id")] public string? Id { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }
@@ -55,5 +55,6 @@ public sealed record CatalogEndpoint
 }
 
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-internal sealed partial class IdentityJsonContext : JsonSerializerContext;
+public sealed partial class IdentityJsonContext : JsonSerializerContext;

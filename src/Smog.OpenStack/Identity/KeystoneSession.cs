@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Smog.OpenStack.Config;
+using Smog.OpenStack.Contract;
 using Smog.OpenStack.Http;
 
 namespace Smog.OpenStack.Identity;
@@ -124,21 +124,24 @@ public sealed class KeystoneSession : ITokenSource, IDisposable
 
         using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Created)
+        var requestId = ErrorMapper.RequestId(response);
+        var route = ApiRoutes.Keystone.IssueToken;
+        if (!response.IsSuccessStatusCode)
         {
-            throw ErrorMapper.Map("keystone", HttpMethod.Post, url.AbsolutePath, response.StatusCode, ErrorMapper.RequestId(response), text, response.ReasonPhrase);
+            throw ErrorMapper.Map("keystone", HttpMethod.Post, url.AbsolutePath, response.StatusCode, requestId, text, response.ReasonPhrase, route.Operation);
         }
+        route.EnsureExpected((int)response.StatusCode, requestId);
         var subject = response.Headers.TryGetValues("X-Subject-Token", out var values) ? values.FirstOrDefault() : null;
-        if (string.IsNullOrEmpty(subject)) throw new OpenStackClientException($"keystone POST {url.AbsolutePath}: 201 without an X-Subject-Token header");
+        if (string.IsNullOrEmpty(subject)) throw new UnreadableResponseException(route.Operation, "201 without an X-Subject-Token header", requestId);
         TokenBody token;
         try
         {
-            token = JsonSerializer.Deserialize(text, IdentityJsonContext.Default.TokenResponse)?.Token
-                ?? throw new OpenStackClientException($"keystone POST {url.AbsolutePath}: empty token body");
+            token = JsonSerializer.Deserialize(text, route.ResponseJson!)?.Token
+                ?? throw new UnreadableResponseException(route.Operation, "empty token body", requestId);
         }
         catch (JsonException e)
         {
-            throw new OpenStackClientException($"keystone POST {url.AbsolutePath}: token body not understood: {e.Message}", e);
+            throw new UnreadableResponseException(route.Operation, $"token body not understood: {e.Message}", requestId, e);
         }
         Authentications++;
         lock (issued) issued.Add(new Secret(subject));

@@ -1,15 +1,14 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Smog.OpenStack.Http;
-using static Smog.OpenStack.Image.ImageJsonContext;
+using Api = Smog.OpenStack.Contract.ApiRoutes.Glance;
 
 namespace Smog.OpenStack.Image;
 
-public sealed record GlanceImage
+public sealed record GlanceImage : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }
@@ -33,7 +32,7 @@ public sealed record GlanceImage
     public string? Property(string key) => Other?.GetValueOrDefault(key) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 }
 
-internal sealed record GlanceImages
+public sealed record GlanceImages
 {
     [JsonPropertyName("images")] public required List<GlanceImage> Images { get; init; }
     [JsonPropertyName("first")] public string? First { get; init; }
@@ -68,52 +67,45 @@ public sealed record ImageCreate(string Name, string DiskFormat, string Containe
 
 [JsonSerializable(typeof(GlanceImage))]
 [JsonSerializable(typeof(GlanceImages))]
-internal sealed partial class ImageJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(JsonObject))]
+public sealed partial class ImageJsonContext : JsonSerializerContext;
 
 /// <summary>Glance images v2 under <c>&lt;image URL&gt;/v2</c>.</summary>
 public sealed class ImagesClient(ApiConnection glance, TimeProvider time, ILogger? logger = null)
 {
     private readonly ILogger log = logger ?? NullLogger.Instance;
 
-    public async Task<IReadOnlyList<GlanceImage>> ListByNameAsync(string name, CancellationToken ct) =>
-        (await glance.GetAsync("/images?name=" + Uri.EscapeDataString(name), Default.GlanceImages, ct).ConfigureAwait(false)).Images;
+    public async Task<ApiList<GlanceImage>> ListByNameAsync(string name, CancellationToken ct) =>
+        (await glance.CallAsync(Api.ListImages.At().With(Query.Empty.Add("name", name)), ct).ConfigureAwait(false)).List(b => b.Images);
 
     /// <summary>
     /// Names are not unique in Glance; the rule: the newest <c>active</c> image of that name
-    /// (ties by id), with a warning when there are several.
+    /// (ties by id), with a warning when there are several. Carries the list's request id.
     /// </summary>
     public async Task<GlanceImage?> FindByNameAsync(string name, CancellationToken ct)
     {
-        var active = (await ListByNameAsync(name, ct).ConfigureAwait(false)).Where(i => i.Status == "active").ToList();
+        var all = await ListByNameAsync(name, ct).ConfigureAwait(false);
+        var active = all.Where(i => i.Status == "active").ToList();
         if (active.Count > 1) log.LogWarning("{Count} active images are named {Name}; taking the newest", active.Count, name);
-        return active.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault();
+        return active.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault() is { } newest
+            ? ApiRecord.Stamp(newest, all.RequestId)
+            : null;
     }
 
-    public Task<GlanceImage> ShowAsync(string id, CancellationToken ct) => glance.GetAsync($"/images/{id}", Default.GlanceImage, ct);
+    public async Task<GlanceImage> ShowAsync(string id, CancellationToken ct) =>
+        (await glance.CallAsync(Api.ShowImage.At(id), ct).ConfigureAwait(false)).Take(b => b);
 
     /// <summary>POST /v2/images → 201, status queued.</summary>
-    public async Task<GlanceImage> CreateAsync(ImageCreate image, CancellationToken ct)
-    {
-        var json = image.ToJson().ToJsonString();
-        using var response = await glance.SendAsync(HttpMethod.Post, "/images",
-            () => new StringContent(json, System.Text.Encoding.UTF8, "application/json"), ct).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        return JsonSerializer.Deserialize(text, Default.GlanceImage) ?? throw new OpenStackClientException("glance POST /images: empty body");
-    }
+    public async Task<GlanceImage> CreateAsync(ImageCreate image, CancellationToken ct) =>
+        (await glance.CallAsync(Api.CreateImage.At(), image.ToJson(), ct).ConfigureAwait(false)).Take(b => b);
 
     /// <summary>PUT /v2/images/{id}/file → 204; the image then goes saving → active.</summary>
-    public async Task UploadAsync(string id, ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        using var response = await glance.SendAsync(HttpMethod.Put, $"/images/{id}/file", () =>
-        {
-            var content = new ReadOnlyMemoryContent(data);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            return content;
-        }, ct).ConfigureAwait(false);
-    }
+    public async Task<ApiReceipt> UploadAsync(string id, ReadOnlyMemory<byte> data, CancellationToken ct) =>
+        (await glance.CallAsync(Api.UploadImageData.At(id), data, ct).ConfigureAwait(false)).Receipt();
 
     /// <summary>DELETE → 204.</summary>
-    public Task DeleteAsync(string id, CancellationToken ct) => glance.DeleteAsync($"/images/{id}", ct);
+    public async Task<ApiReceipt> DeleteAsync(string id, CancellationToken ct) =>
+        (await glance.CallAsync(Api.DeleteImage.At(id), ct).ConfigureAwait(false)).Receipt();
 
     /// <summary>Polls until active; killed fails at once.</summary>
     public async Task<GlanceImage> WaitForActiveAsync(string id, WaitOptions? options, CancellationToken ct)

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Smog.OpenStack.Http;
-using static Smog.OpenStack.Network.NetworkJsonContext;
+using Api = Smog.OpenStack.Contract.ApiRoutes.Neutron;
 
 namespace Smog.OpenStack.Network;
 
-public sealed record NeutronNetwork
+public sealed record NeutronNetwork : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }
@@ -32,7 +32,7 @@ public sealed record FixedIp(
     [property: JsonPropertyName("subnet_id")] string? SubnetId,
     [property: JsonPropertyName("ip_address")] string? IpAddress);
 
-public sealed record NeutronPort
+public sealed record NeutronPort : ApiRecord
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }
@@ -77,10 +77,10 @@ public sealed record PortCreate
     [JsonPropertyName("fixed_ips")] public List<FixedIp>? FixedIps { get; init; }
 }
 
-internal sealed record NetworkEnvelope<T>([property: JsonPropertyName("network")] T Network);
-internal sealed record NetworksEnvelope([property: JsonPropertyName("networks")] List<NeutronNetwork> Networks);
-internal sealed record PortEnvelope<T>([property: JsonPropertyName("port")] T Port);
-internal sealed record PortsEnvelope([property: JsonPropertyName("ports")] List<NeutronPort> Ports);
+public sealed record NetworkEnvelope<T>([property: JsonPropertyName("network")] T Network);
+public sealed record NetworksEnvelope([property: JsonPropertyName("networks")] List<NeutronNetwork> Networks);
+public sealed record PortEnvelope<T>([property: JsonPropertyName("port")] T Port);
+public sealed record PortsEnvelope([property: JsonPropertyName("ports")] List<NeutronPort> Ports);
 
 [JsonSerializable(typeof(NetworkEnvelope<NeutronNetwork>))]
 [JsonSerializable(typeof(NetworkEnvelope<NetworkCreate>))]
@@ -89,32 +89,33 @@ internal sealed record PortsEnvelope([property: JsonPropertyName("ports")] List<
 [JsonSerializable(typeof(PortEnvelope<PortCreate>))]
 [JsonSerializable(typeof(PortsEnvelope))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-internal sealed partial class NetworkJsonContext : JsonSerializerContext;
+public sealed partial class NetworkJsonContext : JsonSerializerContext;
 
 /// <summary>Neutron v2.0 networks and ports (SR-IOV ports are binding:vnic_type=direct).</summary>
 public sealed class NetworkClient(ApiConnection neutron)
 {
-    public async Task<IReadOnlyList<NeutronNetwork>> ListNetworksAsync(string? name, CancellationToken ct) =>
-        (await neutron.GetAsync("/networks" + (name is null ? "" : "?name=" + Uri.EscapeDataString(name)), Default.NetworksEnvelope, ct).ConfigureAwait(false)).Networks;
+    public async Task<ApiList<NeutronNetwork>> ListNetworksAsync(string? name, CancellationToken ct) =>
+        (await neutron.CallAsync(Api.ListNetworks.At().With(Query.Empty.Add("name", name)), ct).ConfigureAwait(false)).List(b => b.Networks);
 
     /// <summary>POST /networks → 201. Clouds without tenant network types need the provider fields (admin).</summary>
     public async Task<NeutronNetwork> CreateNetworkAsync(NetworkCreate network, CancellationToken ct) =>
-        (await neutron.SendJsonAsync(HttpMethod.Post, "/networks", new NetworkEnvelope<NetworkCreate>(network),
-            Default.NetworkEnvelopeNetworkCreate, Default.NetworkEnvelopeNeutronNetwork, ct).ConfigureAwait(false)).Network;
+        (await neutron.CallAsync(Api.CreateNetwork.At(), new NetworkEnvelope<NetworkCreate>(network), ct).ConfigureAwait(false)).Take(b => b.Network);
 
-    public Task DeleteNetworkAsync(string id, CancellationToken ct) => neutron.DeleteAsync($"/networks/{id}", ct);
+    /// <summary>DELETE → 204.</summary>
+    public async Task<ApiReceipt> DeleteNetworkAsync(string id, CancellationToken ct) =>
+        (await neutron.CallAsync(Api.DeleteNetwork.At(id), ct).ConfigureAwait(false)).Receipt();
 
     /// <summary>POST /ports → 201, status DOWN until bound.</summary>
     public async Task<NeutronPort> CreatePortAsync(PortCreate port, CancellationToken ct) =>
-        (await neutron.SendJsonAsync(HttpMethod.Post, "/ports", new PortEnvelope<PortCreate>(port),
-            Default.PortEnvelopePortCreate, Default.PortEnvelopeNeutronPort, ct).ConfigureAwait(false)).Port;
+        (await neutron.CallAsync(Api.CreatePort.At(), new PortEnvelope<PortCreate>(port), ct).ConfigureAwait(false)).Take(b => b.Port);
 
     public async Task<NeutronPort> ShowPortAsync(string id, CancellationToken ct) =>
-        (await neutron.GetAsync($"/ports/{id}", Default.PortEnvelopeNeutronPort, ct).ConfigureAwait(false)).Port;
+        (await neutron.CallAsync(Api.ShowPort.At(id), ct).ConfigureAwait(false)).Take(b => b.Port);
 
-    public async Task<IReadOnlyList<NeutronPort>> ListPortsAsync(string? networkId, CancellationToken ct) =>
-        (await neutron.GetAsync("/ports" + (networkId is null ? "" : "?network_id=" + Uri.EscapeDataString(networkId)), Default.PortsEnvelope, ct).ConfigureAwait(false)).Ports;
+    public async Task<ApiList<NeutronPort>> ListPortsAsync(string? networkId, CancellationToken ct) =>
+        (await neutron.CallAsync(Api.ListPorts.At().With(Query.Empty.Add("network_id", networkId)), ct).ConfigureAwait(false)).List(b => b.Ports);
 
-    /// <summary>Nova does not delete ports it did not create: delete after the server is gone.</summary>
-    public Task DeletePortAsync(string id, CancellationToken ct) => neutron.DeleteAsync($"/ports/{id}", ct);
+    /// <summary>DELETE → 204. Nova does not delete ports it did not create: delete after the server is gone.</summary>
+    public async Task<ApiReceipt> DeletePortAsync(string id, CancellationToken ct) =>
+        (await neutron.CallAsync(Api.DeletePort.At(id), ct).ConfigureAwait(false)).Receipt();
 }

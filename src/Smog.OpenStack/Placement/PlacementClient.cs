@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Smog.Nova;
 using Smog.OpenStack.Http;
-using static Smog.OpenStack.Placement.PlacementJsonContext;
+using Api = Smog.OpenStack.Contract.ApiRoutes.Placement;
 
 namespace Smog.OpenStack.Placement;
 
@@ -15,7 +16,7 @@ public sealed record ResourceProvider
     [JsonPropertyName("root_provider_uuid")] public string? RootProviderUuid { get; init; }
 }
 
-internal sealed record ResourceProviders([property: JsonPropertyName("resource_providers")] List<ResourceProvider> Providers);
+public sealed record ResourceProviders([property: JsonPropertyName("resource_providers")] List<ResourceProvider> Providers);
 
 public sealed record Inventory
 {
@@ -32,11 +33,11 @@ public sealed record Inventory
 
 public sealed record Inventories(
     [property: JsonPropertyName("inventories")] Dictionary<string, Inventory> ByResourceClass,
-    [property: JsonPropertyName("resource_provider_generation")] long Generation);
+    [property: JsonPropertyName("resource_provider_generation")] long Generation) : ApiRecord;
 
 public sealed record Usages(
     [property: JsonPropertyName("usages")] Dictionary<string, long> ByResourceClass,
-    [property: JsonPropertyName("resource_provider_generation")] long Generation);
+    [property: JsonPropertyName("resource_provider_generation")] long Generation) : ApiRecord;
 
 public sealed record ResourceAmounts([property: JsonPropertyName("resources")] Dictionary<string, long> Resources)
 {
@@ -49,10 +50,10 @@ public sealed record ResourceAmounts([property: JsonPropertyName("resources")] D
 /// <summary>GET /resource_providers/{uuid}/allocations: consumer → resources.</summary>
 public sealed record ProviderAllocations(
     [property: JsonPropertyName("allocations")] Dictionary<string, ResourceAmounts> ByConsumer,
-    [property: JsonPropertyName("resource_provider_generation")] long Generation);
+    [property: JsonPropertyName("resource_provider_generation")] long Generation) : ApiRecord;
 
 /// <summary>GET /allocations/{consumer}: provider → resources. An unknown consumer has none (200, not 404).</summary>
-public sealed record ConsumerAllocations
+public sealed record ConsumerAllocations : ApiRecord
 {
     [JsonPropertyName("allocations")] public required Dictionary<string, ResourceAmounts> ByProvider { get; init; }
     [JsonPropertyName("consumer_generation")] public long? ConsumerGeneration { get; init; }
@@ -65,9 +66,9 @@ public sealed record ConsumerAllocations
 
 public sealed record ProviderTraits(
     [property: JsonPropertyName("traits")] List<string> Traits,
-    [property: JsonPropertyName("resource_provider_generation")] long Generation);
+    [property: JsonPropertyName("resource_provider_generation")] long Generation) : ApiRecord;
 
-internal sealed record TraitList([property: JsonPropertyName("traits")] List<string> Traits);
+public sealed record TraitList([property: JsonPropertyName("traits")] List<string> Traits);
 
 [JsonSerializable(typeof(ResourceProviders))]
 [JsonSerializable(typeof(Inventories))]
@@ -76,7 +77,7 @@ internal sealed record TraitList([property: JsonPropertyName("traits")] List<str
 [JsonSerializable(typeof(ConsumerAllocations))]
 [JsonSerializable(typeof(ProviderTraits))]
 [JsonSerializable(typeof(TraitList))]
-internal sealed partial class PlacementJsonContext : JsonSerializerContext;
+public sealed partial class PlacementJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Placement, read-only (spec §5: writes need generations and belong to Nova). Sends
@@ -107,28 +108,27 @@ public sealed class PlacementClient
         new Dictionary<string, string> { ["OpenStack-API-Version"] = $"placement {v}" };
 
     /// <summary>Compute-node providers are named after the hypervisor hostname.</summary>
-    public async Task<IReadOnlyList<ResourceProvider>> ListProvidersAsync(string? name, CancellationToken ct) =>
-        (await placement.GetAsync("/resource_providers" + (name is null ? "" : "?name=" + Uri.EscapeDataString(name)),
-            Default.ResourceProviders, ct).ConfigureAwait(false)).Providers;
+    public async Task<ApiList<ResourceProvider>> ListProvidersAsync(string? name, CancellationToken ct) =>
+        (await placement.CallAsync(Api.ListProviders.At().With(Query.Empty.Add("name", name)), ct).ConfigureAwait(false)).List(b => b.Providers);
 
-    public Task<Inventories> InventoriesAsync(string providerUuid, CancellationToken ct) =>
-        placement.GetAsync($"/resource_providers/{providerUuid}/inventories", Default.Inventories, ct);
+    public async Task<Inventories> InventoriesAsync(string providerUuid, CancellationToken ct) =>
+        (await placement.CallAsync(Api.ShowInventories.At(providerUuid), ct).ConfigureAwait(false)).Take(b => b);
 
-    public Task<Usages> UsagesAsync(string providerUuid, CancellationToken ct) =>
-        placement.GetAsync($"/resource_providers/{providerUuid}/usages", Default.Usages, ct);
+    public async Task<Usages> UsagesAsync(string providerUuid, CancellationToken ct) =>
+        (await placement.CallAsync(Api.ShowUsages.At(providerUuid), ct).ConfigureAwait(false)).Take(b => b);
 
-    public Task<ProviderAllocations> ProviderAllocationsAsync(string providerUuid, CancellationToken ct) =>
-        placement.GetAsync($"/resource_providers/{providerUuid}/allocations", Default.ProviderAllocations, ct);
+    public async Task<ProviderAllocations> ProviderAllocationsAsync(string providerUuid, CancellationToken ct) =>
+        (await placement.CallAsync(Api.ShowProviderAllocations.At(providerUuid), ct).ConfigureAwait(false)).Take(b => b);
 
     /// <summary>A consumer is a server id; no allocations is an empty map, not an error.</summary>
-    public Task<ConsumerAllocations> ConsumerAllocationsAsync(string consumerUuid, CancellationToken ct) =>
-        placement.GetAsync($"/allocations/{consumerUuid}", Default.ConsumerAllocations, ct);
+    public async Task<ConsumerAllocations> ConsumerAllocationsAsync(string consumerUuid, CancellationToken ct) =>
+        (await placement.CallAsync(Api.ShowConsumerAllocations.At(consumerUuid), ct).ConfigureAwait(false)).Take(b => b);
 
-    public Task<ProviderTraits> ProviderTraitsAsync(string providerUuid, CancellationToken ct) =>
-        placement.GetAsync($"/resource_providers/{providerUuid}/traits", Default.ProviderTraits, ct);
+    public async Task<ProviderTraits> ProviderTraitsAsync(string providerUuid, CancellationToken ct) =>
+        (await placement.CallAsync(Api.ShowProviderTraits.At(providerUuid), ct).ConfigureAwait(false)).Take(b => b);
 
     /// <summary>GET /traits?name=startswith:PREFIX (or every trait).</summary>
-    public async Task<IReadOnlyList<string>> ListTraitsAsync(string? prefix, CancellationToken ct) =>
-        (await placement.GetAsync("/traits" + (prefix is null ? "" : "?name=startswith:" + Uri.EscapeDataString(prefix)),
-            Default.TraitList, ct).ConfigureAwait(false)).Traits;
+    public async Task<ApiList<string>> ListTraitsAsync(string? prefix, CancellationToken ct) =>
+        (await placement.CallAsync(Api.ListTraits.At().With(Query.Empty.Add("name", prefix is null ? null : "startswith:" + prefix)), ct).ConfigureAwait(false))
+            .List(b => b.Traits);
 }

@@ -34,7 +34,7 @@ internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Se
         public override ValidationResult Validate()
         {
             if (Flavor is null) return ValidationResult.Error("--flavor FILE is required");
-            if (Lint.Microversion.Parse(Microversion) is null) return ValidationResult.Error($"--microversion must look like 2.86, not '{Microversion}'");
+            if (!Smog.Nova.Microversion.TryParse(Microversion, out var version) || version.Major < 2) return ValidationResult.Error($"--microversion must look like 2.86, not '{Microversion}'");
             if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
             return ValidationResult.Success();
         }
@@ -44,7 +44,7 @@ internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Se
     {
         var input = InputFiles.Flavor(settings.Flavor!);
         var (flavor, image) = (input.Flavor, settings.Image is { } path ? InputFiles.Image(path) : input.Image ?? Nova.ImageProperties.None);
-        var report = LintReport.Build(flavor, image, Lint.Microversion.Parse(settings.Microversion)!.Value);
+        var report = LintReport.Build(flavor, image, Smog.Nova.Microversion.Parse(settings.Microversion));
         if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(report.ToJson());
         else LintRenderer.Render(console, report);
         return report.Ok ? ExitCodes.Ok : ExitCodes.CheckFailed;

@@ -35,7 +35,7 @@ internal sealed record LintReport(ImmutableArray<LintFinding> Findings, Constrai
 
     // The extra-specs API validates from 2.86 on; older microversions store any key and value.
     private static LintFinding AtMicroversion(LintFinding finding, Microversion microversion) =>
-        microversion.ValidatesExtraSpecs || finding.Severity != LintSeverity.Error || finding.Rule is not ("api-rejects" or "no-such-key")
+        ExtraSpecApiValidator.Validates(microversion) || finding.Severity != LintSeverity.Error || finding.Rule is not ("api-rejects" or "no-such-key")
             ? finding
             : finding with
             {
@@ -48,23 +48,6 @@ internal sealed record LintReport(ImmutableArray<LintFinding> Findings, Constrai
         LintJsonContext.Readable.LintReportJson);
 
     public static string Severity(LintSeverity severity) => severity.ToString().ToLowerInvariant();
-}
-
-/// <summary>A compute API microversion such as 2.86.</summary>
-internal readonly record struct Microversion(int Major, int Minor)
-{
-    private static readonly Microversion FirstValidating = Parse(ExtraSpecApiValidator.FirstValidatingMicroversion)!.Value;
-
-    public bool ValidatesExtraSpecs => (Major, Minor).CompareTo((FirstValidating.Major, FirstValidating.Minor)) >= 0;
-
-    public static Microversion? Parse(string text)
-    {
-        var parts = text.Split('.');
-        return parts.Length == 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor) && major >= 2 && minor >= 0
-            ? new Microversion(major, minor) : null;
-    }
-
-    public override string ToString() => $"{Major}.{Minor}";
 }
 
 /// <summary>

@@ -1,14 +1,32 @@
+using System.Text.Json;
 using Smog.Cli.Input;
 using Smog.Libvirt.Verification;
+using Smog.OpenStack.Compute;
+using Smog.Topology;
 
 namespace Smog.Cli.Commands.Verify;
 
-/// <summary><c>verify --topology-api FILE</c>: the server's GET /servers/{id}/topology answer.</summary>
+/// <summary>
+/// <c>verify --topology-api FILE</c>: the server's GET /servers/{id}/topology answer, read through
+/// the OpenStack client's own DTO (the one reader of that JSON).
+/// </summary>
 internal static class TopologyApiFile
 {
     public static ServerTopology Read(string path)
     {
-        var parsed = ServerTopology.Parse(InputFiles.Text(path), path);
-        return parsed.Success ? parsed.Value : throw new InputException(parsed.Errors[0].ToString());
+        var text = InputFiles.Text(path);
+        try
+        {
+            var answer = JsonSerializer.Deserialize(text, ComputeJsonContext.Default.NovaServerTopology)
+                ?? throw new JsonException("null instead of an object");
+            return answer.ToServerTopology();
+        }
+        catch (JsonException e)
+        {
+            // The JSON path says where; without one (missing keys, not JSON) the reader's first sentence says what.
+            var line = e.LineNumber is { } n ? (int)n + 1 : (int?)null;
+            var why = e.Path is { Length: > 1 } at ? $"unreadable value at {at}" : e.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' ');
+            throw new InputException(ParseError.Fault(path, line, $"not a compute API 2.78 server topology (nodes[].vcpu_set, memory_mb): {why}").ToString());
+        }
     }
 }

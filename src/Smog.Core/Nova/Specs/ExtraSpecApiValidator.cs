@@ -8,7 +8,10 @@ namespace Smog.Nova.Specs;
 /// </summary>
 public static class ExtraSpecApiValidator
 {
-    public const string FirstValidatingMicroversion = "2.86";
+    public static readonly Microversion FirstValidatingMicroversion = new(2, 86);
+
+    /// <summary>True when the extra-specs API checks keys and values at <paramref name="microversion"/>.</summary>
+    public static bool Validates(Microversion microversion) => microversion >= FirstValidatingMicroversion;
 
     /// <summary>Null when the API accepts the pair, else the reason it answers 400.</summary>
     public static string? Validate(string key, string value)

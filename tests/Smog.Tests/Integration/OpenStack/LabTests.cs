@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Smog.Nova;
 using Smog.OpenStack;
 using Smog.OpenStack.Compute;
 using Smog.OpenStack.Http;
@@ -135,7 +136,7 @@ public class LabTests
         cleanup.Add("flavor", () => nova.Flavors.DeleteAsync(flavor.Id, CancellationToken.None));
         var echo = await nova.Flavors.SetExtraSpecsAsync(flavor.Id, new Dictionary<string, string> { ["hw:cpu_policy"] = "dedicated", ["hw:mem_page_size"] = "2MB", ["smog:run"] = run }, Ct);
         Assert.Equal("dedicated", echo["hw:cpu_policy"]);
-        Assert.Equal("2MB", await nova.Flavors.ShowExtraSpecAsync(flavor.Id, "hw:mem_page_size", Ct));
+        Assert.Equal("2MB", (await nova.Flavors.ShowExtraSpecAsync(flavor.Id, "hw:mem_page_size", Ct)).Value);
         await nova.Flavors.UnsetExtraSpecAsync(flavor.Id, "hw:mem_page_size", Ct);
         var specs = await nova.Flavors.ListExtraSpecsAsync(flavor.Id, Ct);
         Assert.Equal(["hw:cpu_policy", "smog:run"], specs.Keys.Order(StringComparer.Ordinal));
@@ -243,7 +244,7 @@ public class LabTests
         // libvirt: the domain Nova wrote pins the vCPU and backs memory with huge pages
         var xml = XDocument.Parse(await Lab.VirshDumpXmlAsync(asAdmin.InstanceName!, Ct));
         var pin = Assert.Single(xml.Descendants("vcpupin"));
-        Assert.Equal(cell.CpuPinning!["0"].ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)pin.Attribute("cpuset"));
+        Assert.Equal(cell.CpuPinning![0].ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)pin.Attribute("cpuset"));
         Assert.Equal("2048", (string?)Assert.Single(xml.Descendants("hugepages").Elements("page")).Attribute("size"));
 
         // Placement: the server holds one PCPU on the compute node's provider

@@ -64,7 +64,7 @@ public class NovaClientsTests
 
         Assert.Equal("""{"extra_specs":{"hw:cpu_policy":"dedicated","hw:mem_page_size":"2MB"}}""", Body(server, "/v2.1/flavors/f1/os-extra_specs").ToJsonString());
         Assert.Equal(2, echo.Count);
-        Assert.Equal("2MB", one);
+        Assert.Equal("2MB", one.Value);
         Assert.Single(server.To("/v2.1/flavors/f1/os-extra_specs/hw%3Amem_page_size"), r => r.Method == HttpMethod.Delete);
     }
 
@@ -174,7 +174,7 @@ public class NovaClientsTests
         var topology = await nova.Servers.TopologyAsync("s1", Ct);
 
         var node = Assert.Single(topology.Nodes);
-        Assert.Equal(6, node.CpuPinning!["1"]);
+        Assert.Equal(6, node.CpuPinning![1]);
         Assert.Equal(2048, topology.PageSizeKiB);
     }
 

@@ -55,6 +55,19 @@ public class ServerWaiterTests
     }
 
     [Fact]
+    public async Task The_fault_names_the_request_that_showed_it()
+    {
+        var (waiter, _, time) = await Build(_ => FakeOpenStack.Json(HttpStatusCode.OK,
+            """{"server": {"id": "s1", "name": "vm", "status": "ERROR", "fault": {"code": 500, "message": "No valid host was found. "}}}""",
+            ("x-openstack-request-id", "req-err")));
+
+        var error = await Assert.ThrowsAsync<ServerFaultedException>(() => Clock.Run(time, waiter.WaitForStatusAsync("s1", "ACTIVE", Fast, Ct)));
+
+        Assert.EndsWith("fault 500: No valid host was found.  (request req-err)", error.Message, StringComparison.Ordinal);
+        Assert.Equal("req-err", error.Server.RequestId);
+    }
+
+    [Fact]
     public async Task Timeout_names_target_current_state_and_elapsed_time()
     {
         var (waiter, _, time) = await Build(State("BUILD", "spawning"));

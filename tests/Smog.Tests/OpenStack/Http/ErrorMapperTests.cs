@@ -48,12 +48,18 @@ public class ErrorMapperTests
 
     public static TheoryData<string, int, Type> TypeRows => new()
     {
-        { "401", 401, typeof(OpenStackUnauthorizedException) },
-        { "403", 403, typeof(OpenStackForbiddenException) },
-        { "404", 404, typeof(OpenStackNotFoundException) },
-        { "409", 409, typeof(OpenStackConflictException) },
-        { "400", 400, typeof(OpenStackApiException) },
-        { "500", 500, typeof(OpenStackApiException) },
+        { "400 bad request", 400, typeof(OpenStackBadRequestException) },
+        { "401 unauthorized", 401, typeof(OpenStackUnauthorizedException) },
+        { "403 forbidden", 403, typeof(OpenStackForbiddenException) },
+        { "404 not found", 404, typeof(OpenStackNotFoundException) },
+        { "409 conflict", 409, typeof(OpenStackConflictException) },
+        { "413 over limit", 413, typeof(OpenStackOverLimitException) },
+        { "429 rate limited", 429, typeof(OpenStackRateLimitedException) },
+        { "500 compute fault", 500, typeof(OpenStackServerFaultException) },
+        { "502 from a proxy", 502, typeof(OpenStackServerFaultException) },
+        { "503 unavailable", 503, typeof(OpenStackServerFaultException) },
+        { "405 has no class of its own", 405, typeof(OpenStackApiException) },
+        { "406 has no class of its own", 406, typeof(OpenStackApiException) },
     };
 
     [Theory]
@@ -62,6 +68,15 @@ public class ErrorMapperTests
     {
         _ = description;
         Assert.IsType(type, ErrorMapper.Map("svc", HttpMethod.Get, "/p", (HttpStatusCode)status, null, "", null), exactMatch: true);
+    }
+
+    [Fact]
+    public void The_operation_leads_the_message_when_known()
+    {
+        var error = ErrorMapper.Map("nova", HttpMethod.Get, "/flavors/x", HttpStatusCode.NotFound, "req-9",
+            """{"itemNotFound": {"code": 404, "message": "Flavor x could not be found."}}""", "Not Found", "show flavor");
+        Assert.Equal("show flavor: nova GET /flavors/x: 404 itemNotFound: Flavor x could not be found. (request req-9)", error.Message);
+        Assert.Equal("show flavor", error.Error.Operation);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public class KeystoneSessionTests
         var error = await Assert.ThrowsAsync<OpenStackUnauthorizedException>(() => nova.Flavors.ListAsync(false, Ct));
 
         Assert.Equal(2, server.To("/v2.1/flavors/detail").Count());
-        Assert.Equal("nova GET /flavors/detail: 401 Unauthorized: The request you have made requires authentication. (request req-401)", error.Message);
+        Assert.Equal("list flavors: nova GET /flavors/detail: 401 Unauthorized: The request you have made requires authentication. (request req-401)", error.Message);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class KeystoneSessionTests
 
         var error = await Assert.ThrowsAsync<OpenStackUnauthorizedException>(() => cloud.Session.TokenAsync(Ct));
 
-        Assert.Equal("keystone POST /v3/auth/tokens: 401 Unauthorized: The request you have made requires authentication. (request req-k1)", error.Message);
+        Assert.Equal("issue token: keystone POST /v3/auth/tokens: 401 Unauthorized: The request you have made requires authentication. (request req-k1)", error.Message);
         Assert.DoesNotContain(Password, error.ToString());
         Assert.DoesNotContain(Password, error.Error.ToString());
         Assert.DoesNotContain(logs.Lines, l => l.Contains(Password, StringComparison.Ordinal));

@@ -40,6 +40,6 @@ public class NetworkClientTests
 
         var error = await Assert.ThrowsAsync<OpenStackNotFoundException>(() => neutron.DeletePortAsync("nope", Ct));
 
-        Assert.Equal("neutron DELETE /ports/nope: 404 PortNotFound: Port nope could not be found.", error.Message);
+        Assert.Equal("delete port: neutron DELETE /ports/nope: 404 PortNotFound: Port nope could not be found.", error.Message);
     }
 }

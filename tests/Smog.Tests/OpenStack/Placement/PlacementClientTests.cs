@@ -68,6 +68,6 @@ public class PlacementClientTests
 
         var error = await Assert.ThrowsAsync<Smog.OpenStack.Http.OpenStackNotFoundException>(() => placement.ProviderTraitsAsync("nope", Ct));
 
-        Assert.Equal("placement GET /resource_providers/nope/traits: 404 placement.undefined_code: No resource provider with uuid nope found (request req-p1)", error.Message);
+        Assert.Equal("show provider traits: placement GET /resource_providers/nope/traits: 404 placement.undefined_code: No resource provider with uuid nope found (request req-p1)", error.Message);
     }
 }

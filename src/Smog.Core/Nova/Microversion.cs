@@ -1,12 +1,18 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Smog.OpenStack.Http;
+namespace Smog.Nova;
 
 /// <summary>
-/// An API microversion such as compute 2.88 or placement 1.39. Ordered numerically
-/// (2.9 &lt; 2.10); the canonical text is "major.minor".
+/// An OpenStack API microversion such as compute 2.88 or placement 1.39: the one type Smog uses
+/// for them, in the linter, the REST client and its version negotiation.
 /// </summary>
+/// <remarks>
+/// Ordered numerically (2.9 &lt; 2.10), never as text. The canonical text, which
+/// <see cref="Parse"/> and <see cref="TryParse"/> accept and <see cref="ToString"/> writes, is
+/// "major.minor" with both numbers present and unsigned, so "2.80" stays 2.80 and "latest" or a
+/// bare "2" are not microversions. The default value is 0.0.
+/// </remarks>
 public readonly record struct Microversion(int Major, int Minor) : IComparable<Microversion>
 {
     public static Microversion Parse(string text) =>
@@ -16,10 +22,9 @@ public readonly record struct Microversion(int Major, int Minor) : IComparable<M
     {
         version = default;
         var parts = text?.Trim().Split('.') ?? [];
-        if (parts.Length is < 1 or > 2) return false;
+        if (parts.Length != 2) return false;
         if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)) return false;
-        var minor = 0;
-        if (parts.Length == 2 && !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out minor)) return false;
+        if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor)) return false;
         version = new Microversion(major, minor);
         return true;
     }
@@ -34,20 +39,4 @@ public readonly record struct Microversion(int Major, int Minor) : IComparable<M
     public static Microversion Min(Microversion a, Microversion b) => a <= b ? a : b;
 
     public override string ToString() => $"{Major}.{Minor}";
-}
-
-/// <summary>The microversions a service endpoint supports, from its version document (spec §2.4).</summary>
-public sealed record VersionRange(Microversion Min, Microversion Max)
-{
-    /// <summary>
-    /// The highest version both sides understand: min(wanted, server max). Below the server's
-    /// minimum there is nothing to agree on.
-    /// </summary>
-    public Microversion Negotiate(string service, Microversion wanted)
-    {
-        var effective = Microversion.Min(wanted, Max);
-        return effective >= Min
-            ? effective
-            : throw new OpenStackClientException($"{service} supports microversions {Min}–{Max}; Smog needs {wanted}");
-    }
 }

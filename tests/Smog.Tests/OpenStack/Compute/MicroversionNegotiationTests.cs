@@ -1,35 +1,15 @@
 using System.Net;
-using CsCheck;
+using Smog.Nova;
 using Smog.OpenStack.Compute;
 using Smog.OpenStack.Http;
 using static Smog.Tests.OpenStack.FakeCloud;
 
 namespace Smog.Tests.OpenStack.Compute;
 
-public class MicroversionTests
+/// <summary>Negotiating the compute microversion with a server (the type itself: Smog.Tests.Nova.MicroversionTests).</summary>
+public class MicroversionNegotiationTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
-
-    [Fact]
-    public void Orders_numerically_not_as_text()
-    {
-        Assert.True(Microversion.Parse("2.9") < Microversion.Parse("2.10"));
-        Assert.True(Microversion.Parse("2.88") > Microversion.Parse("2.79"));
-        Assert.Equal("2.80", Microversion.Parse("2.80").ToString());
-    }
-
-    [Fact]
-    public void Text_round_trips() =>
-        Gen.Int[0, 9].Select(Gen.Int[0, 200]).Sample((major, minor) =>
-            Microversion.Parse(new Microversion(major, minor).ToString()) == new Microversion(major, minor));
-
-    [Theory]
-    [InlineData("latest")]
-    [InlineData("2.x")]
-    [InlineData("2.1.3")]
-    [InlineData("")]
-    [InlineData("-2.1")]
-    public void Rejects_malformed(string text) => Assert.False(Microversion.TryParse(text, out _));
 
     public static TheoryData<string, string?, string> RequestedRows => new()
     {
