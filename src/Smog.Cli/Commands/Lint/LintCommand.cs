@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Smog.Cli.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -27,15 +28,14 @@ internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Se
 
         [CommandOption("-o|--output <FORMAT>")]
         [Description("table (default) or json")]
-        [DefaultValue("table")]
-        public string Output { get; init; } = "table";
+        [DefaultValue(OutputFormat.Table)]
+        public string Output { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate()
         {
             if (Flavor is null) return ValidationResult.Error("--flavor FILE is required");
             if (Lint.Microversion.Parse(Microversion) is null) return ValidationResult.Error($"--microversion must look like 2.86, not '{Microversion}'");
-            if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
-            return ValidationResult.Success();
+            return OutputFormat.Validate(Output);
         }
     }
 
@@ -43,7 +43,7 @@ internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Se
     {
         var (flavor, image) = LintInputReader.Read(settings.Flavor!, settings.Image);
         var report = LintReport.Build(flavor, image, Lint.Microversion.Parse(settings.Microversion)!.Value);
-        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(report.ToJson());
+        if (settings.Output == OutputFormat.Json) console.Profile.Out.Writer.WriteLine(report.ToJson());
         else LintRenderer.Render(console, report);
         return report.Ok ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }

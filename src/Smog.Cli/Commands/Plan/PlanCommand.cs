@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
+using Smog.Cli.Rendering;
 using Smog.Libvirt.Generation;
 using Smog.Nova.Cases;
 using Smog.Nova.Host;
@@ -50,13 +51,13 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         public bool Xml { get; init; }
 
         [CommandOption("-o|--output <FORMAT>")]
-        [Description("human (default) or json.")]
-        [DefaultValue("human")]
-        public string Output { get; init; } = "human";
+        [Description("table (default) or json.")]
+        [DefaultValue(OutputFormat.Table)]
+        public string Output { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate() =>
             (Case is null) == (Batch is null) ? ValidationResult.Error("give exactly one of --case or --batch")
-            : Output is not ("human" or "json") ? ValidationResult.Error("--output must be human or json")
+            : OutputFormat.Validate(Output) is { Successful: false } badOutput ? badOutput
             : Xml && Batch is not null ? ValidationResult.Error("--xml works with --case only")
             : HostTopology is null && (CpuDedicatedSet ?? CpuSharedSet ?? VcpuPinSet) is not null
                 ? ValidationResult.Error("--cpu-dedicated-set, --cpu-shared-set and --vcpu-pin-set need --host-topology")
@@ -73,7 +74,7 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         var planCase = CaseFiles.ParseCase(root, settings.Case!, host);
         var (result, us) = Timed(planCase, resolver);
         if (settings.Xml) return WriteXml(result, planCase, settings.Case!, cpuConfig);
-        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(PlanResultJson.Write(result, us, indented: true));
+        if (settings.Output == OutputFormat.Json) console.Profile.Out.Writer.WriteLine(PlanResultJson.Write(result, us, indented: true));
         else PlacementView.Render(console, result, us);
         return ExitCodes.Ok;
     }
