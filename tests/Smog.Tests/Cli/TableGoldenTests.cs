@@ -40,7 +40,7 @@ public sealed partial class TableGoldenTests : IDisposable
         ["lint-refused"] = t => ["lint", "--flavor", t.Write("""{"vcpus": 4, "memory_mb": 4096, "extra_specs": {"hw:cpu_thread_policy": "isolate", "hw:cpu_polcy": "dedicated", "aggregate_key": "x"}}""")],
         ["lint-1g-pages"] = t => ["lint", "--flavor", t.Write("""{"vcpus": 4, "memory_mb": 4096, "extra_specs": {"hw:cpu_policy": "dedicated", "hw:mem_page_size": "1GB", "hw:numa_nodes": "2", "aggregate_key": "x"}}""")],
         ["plan-emulator-and-pinned"] = t => ["plan", "--case", t.Case("r1-fit-00042")],
-        ["plan-why-not"] = t => ["plan", "--case", t.Case("06_cannot_fit")],
+        ["plan-why-not"] = t => ["plan", "--case", t.Case("r1-fit-00035")],
         ["plan-1g-pages"] = t => ["plan", "--case", t.Case("04_hugepages_1g")],
     };
 

@@ -38,18 +38,22 @@ internal static class PlacementView
         HostCells(r).Write(console);
     }
 
-    /// <summary>Guest cells down, host cells across: ✓ or the first check that fails, each pair alone.</summary>
+    /// <summary>
+    /// Host cells down, guest cells across (hosts have more cells than guests): ✓ or the first
+    /// check that fails, each pair alone.
+    /// </summary>
     private static FittedTable WhyNot(PlanResult r)
     {
-        var hostIds = r.Host.Cells.Select(c => c.Id).ToList();
-        // Many host cells do not fit across; the rightmost move to the details list first.
-        var table = new FittedTable([new Column("guest cell"), .. hostIds.Select(id => new Column($"host cell {id}") { WhenNarrow = WhenNarrow.MoveToDetails, MinWidth = 12 })])
+        var guestIds = r.WhyNot.Select(c => c.GuestCell).Distinct().Order().ToList();
+        // Guest cells that do not fit across move to the details list, the rightmost first.
+        var table = new FittedTable([new Column("host cell"), .. guestIds.Select(id => new Column($"guest cell {id}") { WhenNarrow = WhenNarrow.MoveToDetails, MinWidth = 16 })])
         {
             Title = "why not: each guest cell alone on each host cell",
         };
-        foreach (var guest in r.WhyNot.GroupBy(c => c.GuestCell))
-            table.AddRow([$"{guest.Key}", .. hostIds.Select(h => guest.First(c => c.HostCell == h) is { Fits: true } ? CellText.Of("✓", "green") : CellText.Of(guest.First(c => c.HostCell == h).Reason ?? "no"))]);
-        if (r.WhyNot.Any(c => c.Fits)) table.Legend("✓ fits when alone");
+        foreach (var host in r.Host.Cells)
+            table.AddRow([$"{host.Id}", .. guestIds.Select(g => r.WhyNot.First(c => c.GuestCell == g && c.HostCell == host.Id) is var check && check.Fits
+                ? CellText.Of("✓", "green") : CellText.Of(check.Reason ?? "no"))]);
+        if (r.WhyNot.Any(c => c.Fits)) table.Legend("✓: fits when alone");
         return table;
     }
 

@@ -24,7 +24,8 @@ public class TableLayoutTests
         { "everything fits unfolded", 160, [0, 1, 2, 3], [], [] },
         { "the message folds before anything gives way", 110, [0, 1, 2, 3], [], [] },
         { "the lowest priority column moves to details first", 80, [0, 1, 3], [2], [] },
-        { "then the next one", 50, [0, 3], [1, 2], [] },
+        { "then the next one", 45, [0, 3], [1, 2], [] },
+        { "just wide enough for the message folded to its minimum", 50, [0, 1, 3], [2], [] },
         { "then a droppable column drops", 20, [0], [1, 2], [3] },
     };
 
