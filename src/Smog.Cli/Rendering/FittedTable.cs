@@ -42,14 +42,14 @@ internal sealed class FittedTable(params Column[] columns)
         foreach (var (row, number) in references)
             WriteDetails(console, row, number, layout, width);
         if (!layout.Dropped.IsEmpty)
-            console.MarkupLine(Markup.Escape($"(left out at {width} columns: {string.Join(", ", layout.Dropped.Select(i => columns[i].Header))}; "
-                + "widen the terminal, set COLUMNS or use --output json)"));
+            WriteHanging(console, Word.Of(""), CellText.Of($"(left out at {width} columns: {string.Join(", ", layout.Dropped.Select(i => columns[i].Header))}; "
+                + "widen the terminal, set COLUMNS or use --output json)").Lines.SelectMany(l => l), width, indent: false);
     }
 
     private Table Draw(TableLayout layout, Dictionary<int, int> references)
     {
         var table = new Table().Border(Border);
-        if (Title is not null) table.Title(Title);
+        if (Title is not null) table.Title(Markup.Escape(Title));
         if (!ShowHeaders) table.HideHeaders();
         var headers = layout.Shown.Select(i => columns[i].Header).ToList();
         if (!layout.Detailed.IsEmpty) headers.Add(ReferenceHeader);

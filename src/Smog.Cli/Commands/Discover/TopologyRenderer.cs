@@ -19,8 +19,8 @@ internal static class TopologyRenderer
         foreach (var cell in t.Cells) CellTable(t, cell).Write(console);
 
         var unaffined = t.PciDevices.Where(d => d.NumaNode is null).ToList();
-        if (unaffined.Count > 0)
-            Folding.WriteHanging(console, Word.Of("PCI devices without NUMA affinity:"), string.Join(", ", unaffined.Select(Describe)));
+        if (unaffined.Count > 0) console.MarkupLine("PCI devices without NUMA affinity:");
+        foreach (var device in unaffined) Folding.WriteHanging(console, Word.Of(" "), Describe(device));
         foreach (var w in report.Warnings) Folding.WriteHanging(console, Word.Of("warning:", "yellow"), w);
         foreach (var n in notes) Folding.WriteHanging(console, Word.Of("note:", "grey"), n);
     }
