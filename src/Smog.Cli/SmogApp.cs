@@ -9,10 +9,11 @@ public static class SmogApp
     public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? error = null)
     {
         var app = new CommandApp();
+        console ??= Rendering.ConsoleWidth.CreateConsole();
         app.Configure(config =>
         {
             config.SetApplicationName("smog");
-            if (console is not null) config.ConfigureConsole(console);
+            config.ConfigureConsole(console);
             config.Settings.PropagateExceptions = true;
             CommandRegistry.Register(config);
         });

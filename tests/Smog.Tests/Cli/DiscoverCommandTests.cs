@@ -39,7 +39,7 @@ public class DiscoverCommandTests
         Assert.Contains("NUMA node 1", text);
         Assert.Contains("SMT yes (2 threads per core)", text);
         Assert.Contains("[0,20] [1,21]", text);
-        Assert.Contains("65536 MiB", text);
+        Assert.Contains("64 GiB", text);
     }
 
     [Fact]

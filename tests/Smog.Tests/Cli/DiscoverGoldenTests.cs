@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Smog.Tests.Cli;
 
 /// <summary>
-/// Golden files for what people and scripts read: the discover table and JSON. A change in
+/// Golden files for what scripts read: the discover JSON (tables: <see cref="TableGoldenTests"/>). A change in
 /// output fails here; after review, approve it with <c>SMOG_APPROVE=1 dotnet test</c>, which
 /// rewrites the files under Cli/Golden/.
 /// </summary>
@@ -22,8 +22,6 @@ public class DiscoverGoldenTests
 
     public static TheoryData<string, string[]> Cases => new()
     {
-        { "table-sriov-host.txt", ["discover", "--from", Fixtures.PathOf("sysfs/synth-2n-2s-10c-2t-linux"), Fixtures.PathOf("numactl/synth-2n-2s-10c-2t-linux.txt")] },
-        { "table-disagreeing-sources.txt", ["discover", "--from", Fixtures.PathOf("numactl/synth-4n-2s-4c-2t-linux.txt"), Fixtures.PathOf("caps/synth-2n-2s-4c-2t-seq-memless.xml")] },
         { "json-4-nodes.json", ["discover", "--from", Fixtures.PathOf("hwloc/synth-4n-2s-4c-2t-linux.xml"), "--output", "json"] },
     };
 

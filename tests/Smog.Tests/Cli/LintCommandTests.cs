@@ -162,8 +162,8 @@ public sealed class LintCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("aggregate-filter", Assert.Single(text.Split('\n'), l => l.Contains("aggregate_key")));
         Assert.Contains("guest NUMA topology: 2 cell(s)", text);
-        Assert.Contains("cell 0: pinned vCPUs 0-1, 2048 MiB", text);
-        Assert.Contains("cell 1: pinned vCPUs 2-3, 2048 MiB", text);
+        Assert.Contains("cell 0: pinned vCPUs 0-1, 2 GiB", text);
+        Assert.Contains("cell 1: pinned vCPUs 2-3, 2 GiB", text);
         Assert.Contains("guest CPU topology: 4 socket(s) x 1 core(s) x 1 thread(s)", text);
     }
 

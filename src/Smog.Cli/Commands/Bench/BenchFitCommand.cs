@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using Smog.Cli.Input;
+using Smog.Cli.Rendering;
 using Smog.Nova;
 using Smog.Input;
 using Smog.Nova.Fitting;
@@ -78,19 +79,23 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
             ratios.Add(ms.GetDouble() * 1000 / Math.Max(us, 0.01));
         }
         if (ours.Count == 0) throw new InputException($"{expectedPath}: no case with a requested topology and elapsed_ms");
-        var table = new Table().Border(TableBorder.Rounded).Title($"numa_fit_instance_to_host on {ours.Count} oracle cases")
-            .AddColumns("", "smog", "Nova 26.2.2 (oracle elapsed_ms)");
-        table.AddRow("median per case", $"{Median(ours):0.0} µs", $"{Median(theirs):0.0} µs");
-        table.AddRow("total", $"{ours.Sum() / 1000:0.00} ms", $"{theirs.Sum() / 1000:0.00} ms");
+        var table = new FittedTable(new Column(""), new Column("smog"), new Column("Nova 26.2.2 (oracle elapsed_ms)"))
+        {
+            Title = $"numa_fit_instance_to_host on {ours.Count} oracle cases",
+        };
+        table.AddRow("median per case", CellText.Whole($"{Median(ours):0.0} µs"), CellText.Whole($"{Median(theirs):0.0} µs"));
+        table.AddRow("total", CellText.Whole($"{ours.Sum() / 1000:0.00} ms"), CellText.Whole($"{theirs.Sum() / 1000:0.00} ms"));
         table.AddRow("speed-up (Nova/smog)", $"median {Median(ratios):0.0}×", $"geometric mean {Math.Exp(ratios.Average(Math.Log)):0.0}×");
-        console.Write(table);
+        table.Write(console);
     }
 
     private void BlowupTable(List<int> nodeCounts, int reps)
     {
-        var table = new Table().Border(TableBorder.Rounded)
-            .Title("no-fit blow-up: N cells × 16 cores × 2 threads, k guest cells of 4 vCPUs, only k−1 cells with room")
-            .AddColumns("host cells", "k", "request", "P(N,k)", "smog median", "walks", "cell checks", "fits");
+        var table = new FittedTable(new Column("host cells"), new Column("k"), new Column("request"), new Column("P(N,k)"),
+            new Column("smog median"), new Column("walks"), new Column("cell checks"), new Column("fits"))
+        {
+            Title = "no-fit blow-up: N cells × 16 cores × 2 threads, k guest cells of 4 vCPUs, only k−1 cells with room",
+        };
         foreach (var n in nodeCounts)
             for (var k = 1; k <= Math.Min(n, 8); k++)
             {
@@ -99,15 +104,15 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
                 // Every cell can take the small guest cell 0, so no cell is dead; only k−2 cells take the big ones.
                 if (k >= 2) Row(table, n, k, "dedicated, cell 0 small", BlowupHost(n, n - k + 2, true, partlyFree: true), BlowupRequest(k, true, smallFirst: true), reps);
             }
-        console.Write(table);
+        table.Write(console);
     }
 
-    private static void Row(Table table, int n, int k, string label, NovaHost host, RequestedTopology request, int reps)
+    private static void Row(FittedTable table, int n, int k, string label, NovaHost host, RequestedTopology request, int reps)
     {
         var result = NumaFitter.Fit(host, request);
         var us = MedianMicroseconds(() => NumaFitter.Fit(host, request), reps);
         table.AddRow($"{n}", $"{k}", label, Permutations(n, k).ToString("N0", CultureInfo.InvariantCulture),
-            us >= 1000 ? $"{us / 1000:0.00} ms" : $"{us:0.0} µs", $"{result.Stats.PermutationsWalked:N0}",
+            CellText.Whole(us >= 1000 ? $"{us / 1000:0.00} ms" : $"{us:0.0} µs"), $"{result.Stats.PermutationsWalked:N0}",
             $"{result.Stats.CellEvaluations:N0}", result.Fits ? "yes" : "no");
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Smog.Hosts;
 using Smog.Topology;
 using Smog.Topology.Merge;
+using Smog.Cli.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -42,8 +43,8 @@ internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<Disco
 
         [CommandOption("-o|--output <FORMAT>")]
         [Description("table (default) or json (the HostTopology contract)")]
-        [DefaultValue("table")]
-        public string Output { get; init; } = "table";
+        [DefaultValue(OutputFormat.Table)]
+        public string Output { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate()
         {
@@ -51,8 +52,7 @@ internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<Disco
             if (modes != 1) return ValidationResult.Error("give exactly one of --local, --host NAME or --from FILE...");
             if (Inventory is not null && Host is null) return ValidationResult.Error("--inventory goes with --host NAME");
             if (MoreFiles.Length > 0 && From.Length == 0) return ValidationResult.Error($"unexpected argument '{MoreFiles[0]}' (files go after --from)");
-            if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
-            return ValidationResult.Success();
+            return OutputFormat.Validate(Output);
         }
     }
 
@@ -76,7 +76,7 @@ internal sealed class DiscoverCommand(IAnsiConsole console) : AsyncCommand<Disco
         }
 
         var report = TopologyMerger.Merge(sources);
-        if (settings.Output == "json")
+        if (settings.Output == OutputFormat.Json)
         {
             console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report.Topology, TopologyJsonContext.Default.HostTopology));
             foreach (var line in notes.Concat(report.Warnings)) Console.Error.WriteLine($"smog: warning: {line}");

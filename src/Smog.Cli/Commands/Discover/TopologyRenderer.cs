@@ -1,3 +1,4 @@
+using Smog.Cli.Rendering;
 using Smog.Topology;
 using Spectre.Console;
 
@@ -12,31 +13,33 @@ internal static class TopologyRenderer
         var smt = t.HasSmt ? $"yes ({t.ThreadsPerCore} threads per core)" : "no";
         console.MarkupLine($"[bold]{Markup.Escape(t.Hostname ?? "host")}[/]: {Plural(t.SocketCount, "socket")}, "
             + $"{Plural(t.Cells.Length, "NUMA node")}, {Plural(t.Cpus.Length, "CPU")}, SMT {smt}");
-        console.MarkupLine($"[grey]sources: {Markup.Escape(string.Join(", ", report.Sources))}[/]");
+        for (var i = 0; i < report.Sources.Length; i++)
+            Folding.WriteHanging(console, Word.Of(i == 0 ? "sources:" : "        ", "grey"), report.Sources[i]);
 
-        foreach (var cell in t.Cells) console.Write(CellTable(t, cell));
+        foreach (var cell in t.Cells) CellTable(t, cell).Write(console);
 
         var unaffined = t.PciDevices.Where(d => d.NumaNode is null).ToList();
-        if (unaffined.Count > 0)
-            console.MarkupLine($"PCI devices without NUMA affinity: {Markup.Escape(string.Join(", ", unaffined.Select(Describe)))}");
-        foreach (var w in report.Warnings) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
-        foreach (var n in notes) console.MarkupLine($"[grey]note:[/] {Markup.Escape(n)}");
+        if (unaffined.Count > 0) console.MarkupLine("PCI devices without NUMA affinity:");
+        foreach (var device in unaffined) Folding.WriteHanging(console, Word.Of(" "), Describe(device));
+        foreach (var w in report.Warnings) Folding.WriteHanging(console, Word.Of("warning:", "yellow"), w);
+        foreach (var n in notes) Folding.WriteHanging(console, Word.Of("note:", "grey"), n);
     }
 
-    private static Table CellTable(HostTopology t, NumaCell cell)
+    private static FittedTable CellTable(HostTopology t, NumaCell cell)
     {
-        var table = new Table().Title($"NUMA node {cell.Id}").HideHeaders().AddColumn("fact").AddColumn("value");
-        void Row(string fact, string value) => table.AddRow(Markup.Escape(fact), Markup.Escape(value));
+        var table = new FittedTable(new Column("fact"), new Column("value")) { Title = $"NUMA node {cell.Id}", ShowHeaders = false, Border = TableBorder.Square };
+        void Row(string fact, CellText value) => table.AddRow(fact, value);
 
         Row("pCPUs", cell.IsCpuless ? "none (CPU-less node)" : $"{cell.Cpus} ({cell.Cpus.Count})");
         var smt = cell.Siblings.Any(g => g.Count > 1);
         Row("SMT", smt ? "yes" : "no");
         if (smt) Row("sibling groups", string.Join(" ", cell.Siblings.Select(g => $"[{g}]")));
         var sockets = t.Cpus.Where(c => c.Cell == cell.Id).Select(c => c.Socket).Distinct().Order().ToList();
-        if (sockets.Count > 0) Row("sockets", string.Join(",", sockets));
-        Row("memory", cell.MemoryMiB is { } m ? $"{m} MiB" + (cell.FreeMemoryMiB is { } f ? $" ({f} MiB free)" : "") : "unknown");
+        // A count first: a bare "0" read as "no sockets".
+        if (sockets.Count > 0) Row("sockets", $"{sockets.Count} ({(sockets.Count == 1 ? "id" : "ids")} {string.Join(",", sockets)})");
+        Row("memory", cell.MemoryMiB is { } m ? HumanSize.FromMiB(m) + (cell.FreeMemoryMiB is { } f ? $" ({HumanSize.FromMiB(f)} free)" : "") : "unknown");
         var huge = cell.Pages.Where(p => p.SizeKiB > 4).ToList();
-        Row("huge pages", huge.Count == 0 ? "none reported" : string.Join(", ", huge.Select(PagePool)));
+        Row("huge pages", huge.Count == 0 ? "none reported" : CellText.Words(huge.Select((p, i) => Word.Of(PagePool(p) + (i < huge.Count - 1 ? "," : "")))));
         if (!cell.Distances.IsEmpty) Row("distances", string.Join(" ", cell.Distances.Select(kv => $"{kv.Key}:{kv.Value}")));
         var pci = t.PciDevicesOnCell(cell.Id).ToList();
         Row("PCI devices", pci.Count == 0 ? "none" : string.Join("\n", pci.Select(Describe)));
@@ -45,8 +48,7 @@ internal static class TopologyRenderer
 
     private static string PagePool(PagePool p)
     {
-        var size = p.SizeKiB >= 1024 * 1024 ? $"{p.SizeKiB / (1024 * 1024)} GiB" : p.SizeKiB >= 1024 ? $"{p.SizeKiB / 1024} MiB" : $"{p.SizeKiB} KiB";
-        return $"{p.Total} x {size}" + (p.Free is { } free ? $" ({free} free)" : "");
+        return $"{p.Total} x {HumanSize.FromKiB(p.SizeKiB)}" + (p.Free is { } free ? $" ({free} free)" : "");
     }
 
     private static string Describe(PciDevice d)

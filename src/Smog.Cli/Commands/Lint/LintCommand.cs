@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Smog.Cli.Input;
+using Smog.Cli.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -28,15 +29,14 @@ internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Se
 
         [CommandOption("-o|--output <FORMAT>")]
         [Description("table (default) or json")]
-        [DefaultValue("table")]
-        public string Output { get; init; } = "table";
+        [DefaultValue(OutputFormat.Table)]
+        public string Output { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate()
         {
             if (Flavor is null) return ValidationResult.Error("--flavor FILE is required");
             if (!Smog.Nova.Microversion.TryParse(Microversion, out var version) || version.Major < 2) return ValidationResult.Error($"--microversion must look like 2.86, not '{Microversion}'");
-            if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
-            return ValidationResult.Success();
+            return OutputFormat.Validate(Output);
         }
     }
 
@@ -45,7 +45,7 @@ internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Se
         var input = InputFiles.Flavor(settings.Flavor!);
         var (flavor, image) = (input.Flavor, settings.Image is { } path ? InputFiles.Image(path) : input.Image ?? Nova.ImageProperties.None);
         var report = LintReport.Build(flavor, image, Smog.Nova.Microversion.Parse(settings.Microversion));
-        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(report.ToJson());
+        if (settings.Output == OutputFormat.Json) console.Profile.Out.Writer.WriteLine(report.ToJson());
         else LintRenderer.Render(console, report);
         return report.Ok ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }

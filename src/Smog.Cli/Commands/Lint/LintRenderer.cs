@@ -1,3 +1,5 @@
+using System.Globalization;
+using Smog.Cli.Rendering;
 using Smog.Nova.Specs;
 using Spectre.Console;
 
@@ -14,10 +16,14 @@ internal static class LintRenderer
         }
         else
         {
-            var table = new Table().AddColumn("severity").AddColumn(new TableColumn("key").NoWrap()).AddColumn(new TableColumn("rule").NoWrap()).AddColumn("message");
+            var table = new FittedTable(
+                new Column("severity"),
+                new Column("key"),
+                new Column("rule") { WhenNarrow = WhenNarrow.MoveToDetails, Priority = 2 },
+                new Column("message") { WhenNarrow = WhenNarrow.MoveToDetails, Priority = 1, MinWidth = 24 });
             foreach (var f in report.Findings)
-                table.AddRow($"[{Colour(f.Severity)}]{LintReport.Severity(f.Severity)}[/]", Markup.Escape(f.Key), Markup.Escape(f.Rule), Markup.Escape(f.Message));
-            console.Write(table);
+                table.AddRow(CellText.Of(LintReport.Severity(f.Severity), Colour(f.Severity)), f.Key, f.Rule, f.Message);
+            table.Write(console);
         }
 
         if (report.Constraints is { } c) RenderConstraints(console, c);
@@ -41,15 +47,20 @@ internal static class LintRenderer
             console.MarkupLine("guest NUMA topology: none requested (floating vCPUs, no page size)");
             return;
         }
-        console.MarkupLine($"guest NUMA topology: {cells.Length} cell(s)" + (c.PageSize is null ? "" : $", page size {Markup.Escape(c.PageSize)}"));
+        console.MarkupLine($"guest NUMA topology: {cells.Length} cell(s)" + (c.PageSize is null ? "" : $", page size {Markup.Escape(PageSize(c.PageSize))}"));
         foreach (var cell in cells)
         {
             var cpus = new List<string>();
             if (cell.Pcpus.Length > 0) cpus.Add($"pinned vCPUs {cell.Pcpus}");
             if (cell.Cpus.Length > 0) cpus.Add($"floating vCPUs {cell.Cpus}");
-            console.MarkupLine(Markup.Escape($"  cell {cell.Id}: {string.Join(", ", cpus)}, {cell.MemoryMb} MiB"));
+            console.MarkupLine(Markup.Escape($"  cell {cell.Id}: {string.Join(", ", cpus)}, {HumanSize.FromMiB(cell.MemoryMb)}"));
         }
     }
+
+    /// <summary>The summary keeps Nova's text form for JSON (<c>1048576KiB</c>, <c>large</c>); people read <c>1 GiB</c>.</summary>
+    private static string PageSize(string nova) =>
+        nova.EndsWith("KiB", StringComparison.Ordinal) && long.TryParse(nova[..^3], NumberStyles.None, CultureInfo.InvariantCulture, out var kib)
+            ? HumanSize.FromKiB(kib) : nova;
 
     private static string Colour(LintSeverity severity) => severity switch
     {

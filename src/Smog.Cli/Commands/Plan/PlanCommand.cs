@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Smog.Cli.Input;
 using Smog.Input;
+using Smog.Cli.Rendering;
 using Smog.Libvirt.Generation;
 using Smog.Libvirt.Syntax;
 using Smog.Nova.Scheduling;
@@ -56,13 +57,13 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         public bool Xml { get; init; }
 
         [CommandOption("-o|--output <FORMAT>")]
-        [Description("human (default) or json.")]
-        [DefaultValue("human")]
-        public string Output { get; init; } = "human";
+        [Description("table (default) or json.")]
+        [DefaultValue(OutputFormat.Table)]
+        public string Output { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate() =>
             (Case is null) == (Batch is null) ? ValidationResult.Error("give exactly one of --case or --batch")
-            : Output is not ("human" or "json") ? ValidationResult.Error("--output must be human or json")
+            : OutputFormat.Validate(Output) is { Successful: false } badOutput ? badOutput
             : Xml && Batch is not null ? ValidationResult.Error("--xml works with --case only")
             : HostTopology is null && (CpuDedicatedSet ?? CpuSharedSet ?? VcpuPinSet) is not null
                 ? ValidationResult.Error("--cpu-dedicated-set, --cpu-shared-set and --vcpu-pin-set need --host-topology")
@@ -78,7 +79,7 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         var resolution = settings.Recorded is { } rec ? InputFiles.Recorded(InputFiles.Json(rec), planCase, rec) : null;
         var (plan, us) = timer.Plan(NodeOf(planCase, discovered), planCase, resolution);
         if (settings.Xml) return WriteXml(plan, settings.Case!);
-        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(PlanJson.Write(plan, us, indented: true));
+        if (settings.Output == OutputFormat.Json) console.Profile.Out.Writer.WriteLine(PlanJson.Write(plan, us, indented: true));
         else PlacementView.Render(console, plan, us);
         return ExitCodes.Ok;
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Smog.Cli.Rendering;
 using Smog.Libvirt.Verification;
 using Spectre.Console;
 
@@ -18,14 +19,18 @@ internal static class FindingsRenderer
             console.MarkupLine($"[green]ok[/] {Markup.Escape(subject)}: no findings");
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("severity").AddColumn("rule").AddColumn("message").AddColumn("expected").AddColumn("actual").AddColumn("evidence");
+        var table = new FittedTable(
+            new Column("severity"),
+            new Column("rule"),
+            new Column("message") { WhenNarrow = WhenNarrow.MoveToDetails, Priority = 2, MinWidth = 24 },
+            new Column("expected") { MinWidth = 12 },
+            new Column("actual") { MinWidth = 12 },
+            new Column("evidence") { WhenNarrow = WhenNarrow.MoveToDetails, Priority = 1 });
         foreach (var f in findings)
             table.AddRow(
-                f.Severity == Severity.Error ? "[red]error[/]" : "[yellow]warning[/]",
-                Markup.Escape(f.Rule), Markup.Escape(f.Message), Markup.Escape(f.Expected), Markup.Escape(f.Actual),
-                Markup.Escape(f.Evidence.XPath));
-        console.Write(table);
+                f.Severity == Severity.Error ? CellText.Of("error", "red") : CellText.Of("warning", "yellow"),
+                f.Rule, f.Message, f.Expected, f.Actual, f.Evidence.XPath);
+        table.Write(console);
         var verdict = errors == 0 ? "[green]ok[/]" : "[red]failed[/]";
         console.MarkupLine($"{verdict} {Markup.Escape(subject)}: {errors} error(s), {warnings} warning(s)");
     }

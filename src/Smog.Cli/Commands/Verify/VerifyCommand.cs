@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Smog.Cli.Input;
 using Smog.Nova.Config;
 using Smog.Libvirt.Verification;
+using Smog.Cli.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -57,16 +58,15 @@ internal sealed class VerifyCommand(IAnsiConsole console) : AsyncCommand<VerifyC
 
         [CommandOption("-o|--output <FORMAT>")]
         [Description("table (default) or json ({\"ok\", \"findings\"})")]
-        [DefaultValue("table")]
-        public string Output { get; init; } = "table";
+        [DefaultValue(OutputFormat.Table)]
+        public string Output { get; init; } = OutputFormat.Table;
 
         public override ValidationResult Validate()
         {
             if (Domain is null) return ValidationResult.Error("--domain FILE is required");
             if (Host is null) return ValidationResult.Error("--host FILE is required");
             if (Flavor is null) return ValidationResult.Error("--flavor FILE is required");
-            if (Output is not ("table" or "json")) return ValidationResult.Error($"--output must be table or json, not '{Output}'");
-            return ValidationResult.Success();
+            return OutputFormat.Validate(Output);
         }
     }
 
@@ -84,7 +84,7 @@ internal sealed class VerifyCommand(IAnsiConsole console) : AsyncCommand<VerifyC
             TopologyApi = settings.TopologyApi is { } api ? TopologyApiFile.Read(api) : null,
         };
         var findings = DomainVerifier.Verify(input);
-        if (settings.Output == "json") console.Profile.Out.Writer.WriteLine(FindingsRenderer.Json(findings));
+        if (settings.Output == OutputFormat.Json) console.Profile.Out.Writer.WriteLine(FindingsRenderer.Json(findings));
         else FindingsRenderer.Table(console, findings, settings.Domain!);
         return DomainVerifier.IsOk(findings) ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
