@@ -22,9 +22,9 @@ public class DiscoverGoldenTests
 
     public static TheoryData<string, string[]> Cases => new()
     {
-        { "table-sriov-host.txt", ["discover", "--from", Fixtures.PathOf("sysfs/synth-2n-2s-10c-2t-linux"), Fixtures.PathOf("numactl/synth-2n-2s-10c-2t-linux.txt")] },
-        { "table-disagreeing-sources.txt", ["discover", "--from", Fixtures.PathOf("numactl/synth-4n-2s-4c-2t-linux.txt"), Fixtures.PathOf("caps/synth-2n-2s-4c-2t-seq-memless.xml")] },
-        { "json-4-nodes.json", ["discover", "--from", Fixtures.PathOf("hwloc/synth-4n-2s-4c-2t-linux.xml"), "--output", "json"] },
+        { "table-sriov-host.txt", ["discover", "--from", Fixtures.Require("sysfs/synth-2n-2s-10c-2t-linux"), Fixtures.Require("numactl/synth-2n-2s-10c-2t-linux.txt")] },
+        { "table-disagreeing-sources.txt", ["discover", "--from", Fixtures.Require("numactl/synth-4n-2s-4c-2t-linux.txt"), Fixtures.Require("caps/synth-2n-2s-4c-2t-seq-memless.xml")] },
+        { "json-4-nodes.json", ["discover", "--from", Fixtures.Require("hwloc/synth-4n-2s-4c-2t-linux.xml"), "--output", "json"] },
     };
 
     [Theory]
