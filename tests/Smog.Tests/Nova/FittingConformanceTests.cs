@@ -32,9 +32,8 @@ public sealed class FittingConformanceTests(ITestOutputHelper output)
     [Fact]
     public void Pci_numa_affinity_agrees_with_nova()
     {
-        var dir = Fixtures.Require("nova-fit");
-        var cases = FittingConformance.ReadLines(Path.Combine(dir, "pci-cases.jsonl")).ToList();
-        var expected = FittingConformance.ReadLines(Path.Combine(dir, "pci-expected.jsonl")).ToList();
+        var cases = FittingConformance.ReadLines(Fixtures.Require("nova-fit/pci-cases.jsonl")).ToList();
+        var expected = FittingConformance.ReadLines(Fixtures.Require("nova-fit/pci-expected.jsonl")).ToList();
         Assert.Equal(cases.Count, expected.Count);
         var disagreements = new List<string>();
         foreach (var (c, e) in cases.Zip(expected))
@@ -62,7 +61,7 @@ public sealed class FittingConformanceTests(ITestOutputHelper output)
 
     private void AssertAgreement(string cases, string expected, int minimumCases, bool engineConstraints = false)
     {
-        var outcome = FittingConformance.Run(cases, expected, engineConstraints);
+        var outcome = FittingConformance.Run(Fixtures.Require(cases), Fixtures.Require(expected), engineConstraints);
         output.WriteLine($"{outcome.Cases} cases: {outcome.Agreed} agree ({outcome.ExactPinning} with identical pinning), {outcome.Disagreements.Count} disagree");
         Assert.True(outcome.Cases >= minimumCases, $"only {outcome.Cases} cases in {cases}");
         Assert.True(outcome.Disagreements.Count == 0,
