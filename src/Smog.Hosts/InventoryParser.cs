@@ -60,6 +60,11 @@ public static class InventoryParser
         {
             throw new InventoryException($"{source}:{e.Start.Line}: not valid YAML: {e.Message.ReplaceLineEndings(" ")}");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's parser throws these, without a position, on some broken documents ("{a[\t: b}").
+            throw new InventoryException($"{source}: not valid YAML (the parser stopped without saying where)");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new InventoryException($"{source}: expected a mapping with a 'hosts' list");
         var reader = new Reader(source, baseDirectory);

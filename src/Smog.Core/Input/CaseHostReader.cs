@@ -37,6 +37,8 @@ internal static class CaseHostReader
         var threads = Opt(host, "threads_per_core") is { } t ? Int(t, "host.threads_per_core") : 1;
         var memory = Opt(host, "memory_mb_per_node") is { } m ? Long(m, "host.memory_mb_per_node") : 16384;
         if (nodes < 1 || cores < 1 || threads < 1) throw new JsonFieldException("host: numa_nodes, cores_per_node and threads_per_core must be ≥ 1");
+        if ((long)nodes * cores > CpuSet.MaxCpuId || (long)nodes * cores * threads > CpuSet.MaxCpuId + 1)
+            throw new JsonFieldException($"host: numa_nodes × cores_per_node × threads_per_core must be at most {CpuSet.MaxCpuId + 1} CPUs");
         var huge = new List<(long, long)>();
         foreach (var (key, size) in new[] { ("hugepages_2m_per_node", 2048L), ("hugepages_1g_per_node", 1048576L) })
             if (Opt(host, key) is { } n && Long(n, $"host.{key}") is var count and > 0) huge.Add((size, count));

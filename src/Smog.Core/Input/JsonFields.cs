@@ -25,7 +25,11 @@ internal static class JsonFields
         : e.ValueKind == JsonValueKind.String && long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s
         : throw new JsonFieldException($"{path} must be an integer, found {Describe(e)}");
 
-    public static int Int(JsonElement e, string path) => checked((int)Long(e, path));
+    public static int Int(JsonElement e, string path)
+    {
+        var v = Long(e, path);
+        return v is >= int.MinValue and <= int.MaxValue ? (int)v : throw new JsonFieldException($"{path} is out of range, found {v}");
+    }
 
     public static double Double(JsonElement e, string path) =>
         e.ValueKind == JsonValueKind.Number ? e.GetDouble()

@@ -9,6 +9,9 @@ public sealed class ConfigException(string message) : Exception(message)
     internal static ConfigException Syntax(string path, int line, string what) =>
         new($"{path}:{line}: {what}");
 
+    internal static ConfigException NotYaml(string path) =>
+        new($"{path}: not valid YAML (the parser stopped without saying where)");
+
     internal static ConfigException NotAMap(string where, string key) =>
         new($"{where}: '{key}' must be a mapping");
 

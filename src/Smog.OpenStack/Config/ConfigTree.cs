@@ -75,6 +75,11 @@ internal static class ConfigYaml
         {
             throw ConfigException.Syntax(path, (int)e.Start.Line, FirstLine(e.Message));
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's parser throws these, without a position, on some broken documents ("{a[\t: b}").
+            throw ConfigException.NotYaml(path);
+        }
         if (stream.Documents.Count == 0) return new ConfigMap();
         return Convert(stream.Documents[0].RootNode, path) switch
         {

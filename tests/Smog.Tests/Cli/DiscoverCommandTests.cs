@@ -12,7 +12,7 @@ public class DiscoverCommandTests
     public void From_a_four_node_hwloc_xml_prints_four_nodes_as_json()
     {
         const string name = "synth-4n-2s-4c-2t-linux";
-        var (exit, json, err) = Run("discover", "--from", Fixtures.PathOf($"hwloc/{name}.xml"), "--output", "json");
+        var (exit, json, err) = Run("discover", "--from", Fixtures.Require($"hwloc/{name}.xml"), "--output", "json");
         Assert.True(exit == 0, err);
 
         using var actual = JsonDocument.Parse(json);
@@ -33,7 +33,7 @@ public class DiscoverCommandTests
     [Fact]
     public void Table_output_shows_each_node_with_smt_and_memory()
     {
-        var (exit, text, _) = Run("discover", "--from", Fixtures.PathOf("caps/synth-2n-2s-10c-2t-linux.xml"), Fixtures.PathOf("numactl/synth-2n-2s-10c-2t-linux.txt"));
+        var (exit, text, _) = Run("discover", "--from", Fixtures.Require("caps/synth-2n-2s-10c-2t-linux.xml"), Fixtures.Require("numactl/synth-2n-2s-10c-2t-linux.txt"));
         Assert.Equal(0, exit);
         Assert.Contains("NUMA node 0", text);
         Assert.Contains("NUMA node 1", text);
@@ -103,7 +103,7 @@ public class DiscoverCommandTests
     [Fact]
     public void Discover_json_reads_back_into_the_same_json()
     {
-        var (_, first, _) = Run("discover", "--from", Fixtures.PathOf("sysfs/synth-2n-2s-10c-2t-linux"), Fixtures.PathOf("hwloc/synth-2n-2s-10c-2t-linux.xml"), "-o", "json");
+        var (_, first, _) = Run("discover", "--from", Fixtures.Require("sysfs/synth-2n-2s-10c-2t-linux"), Fixtures.Require("hwloc/synth-2n-2s-10c-2t-linux.xml"), "-o", "json");
         var path = Path.Combine(Path.GetTempPath(), $"smog-discover-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, first);
         try
@@ -125,7 +125,7 @@ public class DiscoverCommandTests
         var dir = Directory.CreateTempSubdirectory("smog-sys-").FullName;
         try
         {
-            Directory.CreateSymbolicLink(Path.Combine(dir, "sys"), Fixtures.PathOf("sysfs/synth-2n-2s-4c-2t-seq-sparse"));
+            Directory.CreateSymbolicLink(Path.Combine(dir, "sys"), Fixtures.Require("sysfs/synth-2n-2s-4c-2t-seq-sparse"));
             var (exit, json, err) = Run("discover", "--from", dir, "-o", "json");
             Assert.True(exit == 0, err);
             using var doc = JsonDocument.Parse(json);
@@ -140,7 +140,7 @@ public class DiscoverCommandTests
     [Fact]
     public void A_directory_that_is_not_sysfs_is_one_line_and_exit_2()
     {
-        var (exit, _, err) = Run("discover", "--from", Fixtures.PathOf("numactl"));
+        var (exit, _, err) = Run("discover", "--from", Fixtures.Require("numactl"));
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("not a sysfs tree", Assert.Single(err.TrimEnd().Split('\n')));
     }
@@ -148,7 +148,7 @@ public class DiscoverCommandTests
     [Fact]
     public void A_sysfs_directory_is_read_as_a_tree()
     {
-        var (exit, json, err) = Run("discover", "--from", Fixtures.PathOf("sysfs/synth-4n-2s-4c-2t-linux-cpuless"), "-o", "json");
+        var (exit, json, err) = Run("discover", "--from", Fixtures.Require("sysfs/synth-4n-2s-4c-2t-linux-cpuless"), "-o", "json");
         Assert.True(exit == 0, err);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(["0-3,8-11", "4-7,12-15", "", ""],

@@ -22,7 +22,7 @@ public class DiscoverGoldenTests
 
     public static TheoryData<string, string[]> Cases => new()
     {
-        { "json-4-nodes.json", ["discover", "--from", Fixtures.PathOf("hwloc/synth-4n-2s-4c-2t-linux.xml"), "--output", "json"] },
+        { "json-4-nodes.json", ["discover", "--from", Fixtures.Require("hwloc/synth-4n-2s-4c-2t-linux.xml"), "--output", "json"] },
     };
 
     [Theory]

@@ -7,7 +7,7 @@ namespace Smog.Tests.Cli;
 public sealed class PlanHostTopologyTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("smog-plan-host-").FullName;
-    private static readonly string Host = Tests.Nova.FittingConformance.RepoFile("tests", "Smog.Tests", "Cli", "Golden", "json-4-nodes.json");
+    private static readonly string Host = Path.Combine(Fixtures.Root, "..", "Smog.Tests", "Cli", "Golden", "json-4-nodes.json");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

@@ -12,7 +12,7 @@ namespace Smog.Tests.Cli;
 public class PlanXmlConformanceTests(ITestOutputHelper output)
 {
     private static readonly Lazy<List<(JsonObject Case, JsonObject Expected)>> Pairs = new(() =>
-        File.ReadLines(Fixtures.PathOf("nova-boot/cases.jsonl")).Zip(File.ReadLines(Fixtures.PathOf("nova-boot/expected.jsonl")))
+        File.ReadLines(Fixtures.Require("nova-boot/cases.jsonl")).Zip(File.ReadLines(Fixtures.Require("nova-boot/expected.jsonl")))
             .Select(p => (JsonNode.Parse(p.First)!.AsObject(), JsonNode.Parse(p.Second)!.AsObject()))
             .ToList());
 

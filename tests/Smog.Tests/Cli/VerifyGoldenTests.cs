@@ -17,8 +17,8 @@ public class VerifyGoldenTests
     }
 
     private static string[] Verify(string domain, params string[] more) =>
-        ["verify", "--domain", Fixtures.PathOf($"verify/{domain}"), "--host", Fixtures.PathOf("verify/b5-host.json"),
-         "--flavor", Fixtures.PathOf("verify/b5-flavor.json"), .. more];
+        ["verify", "--domain", Fixtures.Require($"verify/{domain}"), "--host", Fixtures.Require("verify/b5-host.json"),
+         "--flavor", Fixtures.Require("verify/b5-flavor.json"), .. more];
 
     public static TheoryData<string, string[], int> Cases => new()
     {

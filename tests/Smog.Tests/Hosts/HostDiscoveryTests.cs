@@ -28,7 +28,7 @@ public class HostDiscoveryTests
     [Fact]
     public async Task Missing_tools_are_notes_with_their_apt_package()
     {
-        var host = new FakeHost([], Fixtures.PathOf($"sysfs/{Host}"));
+        var host = new FakeHost([], Fixtures.Require($"sysfs/{Host}"));
         var inputs = await HostDiscovery.CollectAsync(host, "/sys", TestContext.Current.CancellationToken);
         Assert.Equal([TopologyFormat.Sysfs], inputs.Sources.Select(s => s.Format));
         Assert.Equal([
@@ -46,7 +46,7 @@ public class HostDiscoveryTests
             ["numactl"] = new CommandResult(0, Fixtures.Read($"numactl/{Host}.txt"), ""),
             ["lstopo-no-graphics"] = new CommandResult(0, Fixtures.Read($"hwloc/{Host}.xml"), ""),
             ["virsh"] = new CommandResult(1, "", "error: failed to connect to the hypervisor\nerror: more"),
-        }, Fixtures.PathOf($"sysfs/{Host}"));
+        }, Fixtures.Require($"sysfs/{Host}"));
         var inputs = await HostDiscovery.CollectAsync(host, "/sys", TestContext.Current.CancellationToken);
         Assert.Equal([TopologyFormat.Numactl, TopologyFormat.HwlocXml, TopologyFormat.Sysfs], inputs.Sources.Select(s => s.Format));
         Assert.Equal("virsh capabilities failed on fake-host: error: failed to connect to the hypervisor", Assert.Single(inputs.Notes));
@@ -59,7 +59,7 @@ public class HostDiscoveryTests
         var host = new FakeHost(new()
         {
             ["numactl"] = new CommandResult(1, "", "No NUMA available on this system\n"),
-        }, Fixtures.PathOf("sysfs/real-local"));
+        }, Fixtures.Require("sysfs/real-local"));
         var inputs = await HostDiscovery.CollectAsync(host, "/sys", TestContext.Current.CancellationToken);
         var numactl = inputs.Sources.Single(s => s.Format == TopologyFormat.Numactl);
         Assert.Empty(numactl.Topology.Cells);
@@ -68,7 +68,7 @@ public class HostDiscoveryTests
     [Fact]
     public async Task Unreadable_tool_output_is_a_note_not_a_failure()
     {
-        var host = new FakeHost(new() { ["lstopo-no-graphics"] = new CommandResult(0, "<topology><object", "") }, Fixtures.PathOf($"sysfs/{Host}"));
+        var host = new FakeHost(new() { ["lstopo-no-graphics"] = new CommandResult(0, "<topology><object", "") }, Fixtures.Require($"sysfs/{Host}"));
         var inputs = await HostDiscovery.CollectAsync(host, "/sys", TestContext.Current.CancellationToken);
         Assert.Contains(inputs.Notes, n => n.StartsWith("lstopo-no-graphics --of xml output could not be read, ignored:", StringComparison.Ordinal));
     }

@@ -8,24 +8,35 @@ public class InventoryParserTests
 
     private static HostInventory Parse(string yaml) => InventoryParser.Parse(yaml, "hosts.yml", Base);
 
+    internal const string FullSshHost = """
+        hosts:
+          - name: compute-1
+            access: ssh
+            address: 127.0.0.1
+            port: 2222
+            user: stack
+            key: keys/id_ed25519
+            key_passphrase_env: SMOG_KEY_PASS
+            known_hosts: /var/lib/smog/known_hosts
+            insecure_accept_new: true
+            connect_timeout: 5
+            connect_attempts: 2
+            libvirt_uri: qemu:///system
+        """;
+
+    // As lab/allinone writes lab/.state/inventory.yml.
+    internal const string LabShape = """
+        # Written by lab/allinone up.
+        hosts:
+          - name: vm
+            access: local
+            libvirt_uri: "qemu:///system"
+        """;
+
     [Fact]
     public void A_full_ssh_host_keeps_every_field_and_resolves_paths_against_the_inventory()
     {
-        var inventory = Parse("""
-            hosts:
-              - name: compute-1
-                access: ssh
-                address: 127.0.0.1
-                port: 2222
-                user: stack
-                key: keys/id_ed25519
-                key_passphrase_env: SMOG_KEY_PASS
-                known_hosts: /var/lib/smog/known_hosts
-                insecure_accept_new: true
-                connect_timeout: 5
-                connect_attempts: 2
-                libvirt_uri: qemu:///system
-            """);
+        var inventory = Parse(FullSshHost);
         var host = Assert.Single(inventory.Hosts);
         Assert.Equal(("compute-1", HostAccess.Ssh, "qemu:///system"), (host.Name, host.Access, host.LibvirtUri));
         var ssh = host.Ssh!;
@@ -48,13 +59,7 @@ public class InventoryParserTests
     public void The_labs_inventory_shape_is_a_local_host()
     {
         // As lab/allinone writes lab/.state/inventory.yml.
-        var inventory = Parse("""
-            # Written by lab/allinone up.
-            hosts:
-              - name: vm
-                access: local
-                libvirt_uri: "qemu:///system"
-            """);
+        var inventory = Parse(LabShape);
         Assert.Equal(new InventoryHost("vm", HostAccess.Local, null, "qemu:///system"), Assert.Single(inventory.Hosts));
     }
 
@@ -102,5 +107,16 @@ public class InventoryParserTests
         var path = Path.Combine(Path.GetTempPath(), "smog-no-such-dir", "hosts.yml");
         Assert.Equal($"{path}: inventory not found (give --inventory FILE or set SMOG_INVENTORY)",
             Assert.Throws<InventoryException>(() => InventoryParser.Load(path)).Message);
+    }
+
+    [Theory]
+    [InlineData("InvalidOperationException from the scanner", "hosts:\n  - name: vm\n    access: {local8[\t: s, x: y}\n    libvirt_uri: q\n")]
+    [InlineData("ArgumentException from the node loader", "hosts:\n  :\t9- name: c\n    address: a\n")]
+    public void Yaml_the_parser_gives_up_on_is_one_line_too(string description, string yaml)
+    {
+        // Found by ReaderFuzzTests: YamlDotNet throws these instead of a YamlException.
+        _ = description;
+        var error = Assert.Throws<InventoryException>(() => Parse(yaml));
+        Assert.Equal("hosts.yml: not valid YAML (the parser stopped without saying where)", error.Message);
     }
 }

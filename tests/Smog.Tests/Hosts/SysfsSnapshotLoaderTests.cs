@@ -7,7 +7,7 @@ public class SysfsSnapshotLoaderTests
     [Fact]
     public async Task Loader_follows_pci_device_links_and_keeps_sriov_link_targets()
     {
-        var snapshot = await SysfsSnapshotLoader.LoadAsync(new LocalCommandRunner(), Fixtures.PathOf("sysfs/synth-2n-2s-10c-2t-linux"),
+        var snapshot = await SysfsSnapshotLoader.LoadAsync(new LocalCommandRunner(), Fixtures.Require("sysfs/synth-2n-2s-10c-2t-linux"),
             TestContext.Current.CancellationToken);
         Assert.Equal("0\n", snapshot.Read("bus/pci/devices/0000:3b:00.0/numa_node"));
         Assert.Equal("../0000:3b:00.0", snapshot.LinkTarget("bus/pci/devices/0000:3b:02.0/physfn"));
@@ -18,7 +18,7 @@ public class SysfsSnapshotLoaderTests
     [Fact]
     public async Task Loader_reads_nothing_from_a_directory_that_is_not_sysfs()
     {
-        var snapshot = await SysfsSnapshotLoader.LoadAsync(new LocalCommandRunner(), Fixtures.PathOf("numactl"), TestContext.Current.CancellationToken);
+        var snapshot = await SysfsSnapshotLoader.LoadAsync(new LocalCommandRunner(), Fixtures.Require("numactl"), TestContext.Current.CancellationToken);
         Assert.Empty(snapshot.Files);
     }
 

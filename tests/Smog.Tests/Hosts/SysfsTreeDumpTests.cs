@@ -17,7 +17,7 @@ public class SysfsTreeDumpTests
     {
         // The dump script runs under the real sh and find here, as it would on a remote host.
         var runner = new LocalCommandRunner();
-        var root = Fixtures.PathOf(tree);
+        var root = Fixtures.Require(tree);
         var ct = TestContext.Current.CancellationToken;
         var expected = await SysfsSnapshotLoader.LoadPathByPathAsync(runner, root, ct);
         var dumped = await SysfsTreeDump.LoadAsync(runner, root, ct);

@@ -82,7 +82,7 @@ public class AggregateInstanceExtraSpecsFilterTests
     [Fact]
     public void Agrees_with_nova_on_every_recorded_operator_and_filter_case()
     {
-        var path = NovaFixtures.Find("nova-constraints/aggregate_filter.jsonl")!;
+        var path = Fixtures.Require("nova-constraints/aggregate_filter.jsonl");
         var failures = new List<string>();
         foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
         {

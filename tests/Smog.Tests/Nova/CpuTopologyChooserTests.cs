@@ -35,8 +35,9 @@ public class CpuTopologyChooserTests
 
     [Fact]
     public void Candidates_multiply_to_the_vcpu_count_and_respect_limits() =>
-        Gen.Select(Gen.Int[1, 64], Gen.Int[1, 8], Gen.Int[1, 8], Gen.Int[1, 4]).Sample((vcpus, s, c, t) =>
+        Property.ForAll(Gen.Select(Gen.Int[1, 64], Gen.Int[1, 8], Gen.Int[1, 8], Gen.Int[1, 4]), x =>
         {
+            var (vcpus, s, c, t) = x;
             var candidates = CpuTopologyChooser.Candidates(vcpus, new GuestCpuTopology(s, c, t));
             return candidates.All(x => x.Vcpus == vcpus && x.Sockets <= s && x.Cores <= c && x.Threads <= t)
                    && candidates.Distinct().Count() == candidates.Length;
@@ -44,7 +45,7 @@ public class CpuTopologyChooserTests
 
     [Fact]
     public void Without_preferences_the_first_candidate_is_chosen() =>
-        Gen.Int[1, 48].Sample(vcpus =>
+        Property.ForAll(Gen.Int[1, 48], vcpus =>
             CpuTopologyChooser.Best(Flavor(vcpus, 1024), ImageProperties.None).Topology
             == CpuTopologyChooser.Candidates(vcpus, new GuestCpuTopology(65536, 65536, 65536))[0]);
 }

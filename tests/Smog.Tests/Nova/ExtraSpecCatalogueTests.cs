@@ -9,7 +9,7 @@ public class ExtraSpecCatalogueTests
     [Fact]
     public void Api_validation_agrees_with_nova_on_every_recorded_pair()
     {
-        var path = NovaFixtures.Find("nova-constraints/api_validation.jsonl")!;
+        var path = Fixtures.Require("nova-constraints/api_validation.jsonl");
         var failures = new List<string>();
         foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
         {

@@ -72,8 +72,9 @@ public class ExtraSpecLinterTests
 
     [Fact]
     public void Never_throws_and_every_finding_is_complete() =>
-        Gen.Select(Gen.Int[0, 16], Gen.Select(Gen.OneOf(Keys), Gen.OneOf(Values)).Array[0, 8]).Sample((vcpus, specs) =>
+        Property.ForAll(Gen.Select(Gen.Int[0, 16], Gen.Select(Gen.OneOf(Keys), Gen.OneOf(Values)).Array[0, 8]), x =>
         {
+            var (vcpus, specs) = x;
             var flavor = Flavor(vcpus, 2048, [.. specs.DistinctBy(s => s.Item1)]);
             return ExtraSpecLinter.Lint(flavor).All(f => f.Key.Length > 0 && f.Rule.Length > 0 && f.Message.Length > 0 && !f.Message.Contains('\n'));
         });

@@ -17,7 +17,7 @@ public sealed class FittingAccountingConformanceTests(ITestOutputHelper output)
     [Fact]
     public void Claims_and_releases_agree_with_nova()
     {
-        var lines = FittingConformance.ReadLines(FittingConformance.RepoFile("tests", "fixtures", "nova-fit", "accounting.jsonl")).ToList();
+        var lines = FittingConformance.ReadLines(Fixtures.Require("nova-fit/accounting.jsonl")).ToList();
         var disagreements = new List<string>();
         var claimed = 0;
         foreach (var line in lines)

@@ -15,13 +15,6 @@ internal static class FittingConformance
 {
     public sealed record Outcome(int Cases, int Agreed, int ExactPinning, List<string> Disagreements);
 
-    public static string RepoFile(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Smog.slnx"))) dir = dir.Parent;
-        return Path.Combine([dir?.FullName ?? throw new InvalidOperationException("repository root not found"), .. parts]);
-    }
-
     public static IEnumerable<JsonElement> ReadLines(string path) =>
         File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => JsonDocument.Parse(l).RootElement.Clone());
 

@@ -12,34 +12,29 @@ public sealed class FittingConformanceTests(ITestOutputHelper output)
     [Fact]
     public void Fitting_fixture_vectors_agree_with_the_oracle()
     {
-        var dir = FittingConformance.RepoFile("tests", "fixtures", "nova-fit");
+        var dir = Fixtures.Require("nova-fit");
         AssertAgreement(Path.Combine(dir, "cases.jsonl"), Path.Combine(dir, "expected.jsonl"), minimumCases: 1000);
     }
 
     [Fact]
     public void Shared_nova_vectors_agree_with_the_oracle()
     {
-        var dir = FittingConformance.RepoFile("tests", "fixtures", "nova-vectors");
-        if (!File.Exists(Path.Combine(dir, "expected.jsonl")))
-            Assert.Skip("tests/fixtures/nova-vectors has not landed on this branch yet");
+        var dir = Fixtures.Require("nova-vectors");
         AssertAgreement(Path.Combine(dir, "cases.jsonl"), Path.Combine(dir, "expected.jsonl"), minimumCases: 1);
     }
 
     [Fact]
     public void Shared_nova_vectors_agree_end_to_end_with_the_engine_constraints()
     {
-        var dir = FittingConformance.RepoFile("tests", "fixtures", "nova-vectors");
-        if (!File.Exists(Path.Combine(dir, "expected.jsonl")))
-            Assert.Skip("tests/fixtures/nova-vectors has not landed on this branch yet");
+        var dir = Fixtures.Require("nova-vectors");
         AssertAgreement(Path.Combine(dir, "cases.jsonl"), Path.Combine(dir, "expected.jsonl"), minimumCases: 1, engineConstraints: true);
     }
 
     [Fact]
     public void Pci_numa_affinity_agrees_with_nova()
     {
-        var dir = FittingConformance.RepoFile("tests", "fixtures", "nova-fit");
-        var cases = FittingConformance.ReadLines(Path.Combine(dir, "pci-cases.jsonl")).ToList();
-        var expected = FittingConformance.ReadLines(Path.Combine(dir, "pci-expected.jsonl")).ToList();
+        var cases = FittingConformance.ReadLines(Fixtures.Require("nova-fit/pci-cases.jsonl")).ToList();
+        var expected = FittingConformance.ReadLines(Fixtures.Require("nova-fit/pci-expected.jsonl")).ToList();
         Assert.Equal(cases.Count, expected.Count);
         var disagreements = new List<string>();
         foreach (var (c, e) in cases.Zip(expected))
@@ -68,7 +63,7 @@ public sealed class FittingConformanceTests(ITestOutputHelper output)
 
     private void AssertAgreement(string cases, string expected, int minimumCases, bool engineConstraints = false)
     {
-        var outcome = FittingConformance.Run(cases, expected, engineConstraints);
+        var outcome = FittingConformance.Run(Fixtures.Require(cases), Fixtures.Require(expected), engineConstraints);
         output.WriteLine($"{outcome.Cases} cases: {outcome.Agreed} agree ({outcome.ExactPinning} with identical pinning), {outcome.Disagreements.Count} disagree");
         Assert.True(outcome.Cases >= minimumCases, $"only {outcome.Cases} cases in {cases}");
         Assert.True(outcome.Disagreements.Count == 0,

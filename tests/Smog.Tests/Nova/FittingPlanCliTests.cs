@@ -14,7 +14,7 @@ public sealed class FittingPlanCliTests : IDisposable
     /// <summary>The fixture case lines with these names, written as files.</summary>
     private string[] CaseFiles(params string[] names)
     {
-        var lines = File.ReadLines(Fixtures.PathOf("nova-fit/cases.jsonl"))
+        var lines = File.ReadLines(Fixtures.Require("nova-fit/cases.jsonl"))
             .Where(l => names.Any(n => l.Contains($"\"name\":\"{n}\"", StringComparison.Ordinal))).ToList();
         Assert.Equal(names.Length, lines.Count);
         return [.. lines.Select((l, i) =>

@@ -6,20 +6,6 @@ using Smog.Nova.CpuTopology;
 
 namespace Smog.Tests.Nova;
 
-/// <summary>Finds files under tests/fixtures by walking up from the test binary.</summary>
-internal static class NovaFixtures
-{
-    public static string? Find(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", relative);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-}
-
 /// <summary>One oracle case and Nova 26.2.2's recorded answer.</summary>
 internal sealed record OracleVector(int Line, NovaCase Case, JsonElement Expected)
 {
@@ -31,11 +17,9 @@ internal sealed record OracleVector(int Line, NovaCase Case, JsonElement Expecte
     /// </summary>
     public static IReadOnlyList<OracleVector> Load(string folder)
     {
-        string? In(string file) => Path.IsPathRooted(folder)
-            ? (File.Exists(Path.Combine(folder, file)) ? Path.Combine(folder, file) : null)
-            : NovaFixtures.Find($"{folder}/{file}");
-        var casesPath = In("cases.jsonl") ?? throw new FileNotFoundException($"{folder}/cases.jsonl");
-        var expectedPath = In("expected.jsonl") ?? throw new FileNotFoundException($"{folder}/expected.jsonl");
+        // A rooted folder (a fresh batch) stays as it is; Require names whichever file is missing.
+        var casesPath = Fixtures.Require(Path.Combine(folder, "cases.jsonl"));
+        var expectedPath = Fixtures.Require(Path.Combine(folder, "expected.jsonl"));
         var cases = File.ReadAllLines(casesPath).Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
         var expected = File.ReadAllLines(expectedPath).Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
         Assert.Equal(cases.Length, expected.Length);

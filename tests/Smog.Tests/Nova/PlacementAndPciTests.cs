@@ -44,7 +44,7 @@ public class PlacementAndPciTests
     [Fact]
     public void Agrees_with_nova_resource_request_on_every_recorded_case()
     {
-        var path = NovaFixtures.Find("nova-constraints/placement.jsonl")!;
+        var path = Fixtures.Require("nova-constraints/placement.jsonl");
         var failures = new List<string>();
         var rows = 0;
         foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))

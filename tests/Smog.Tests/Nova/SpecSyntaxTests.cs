@@ -108,7 +108,7 @@ public class SpecSyntaxTests
     [Fact]
     public void Cpu_list_iteration_order_matches_cpython_for_flavor_and_image_lists()
     {
-        var path = NovaFixtures.Find("nova-constraints/cpu_spec_order.jsonl")!;
+        var path = Fixtures.Require("nova-constraints/cpu_spec_order.jsonl");
         foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
         {
             var row = JsonDocument.Parse(line).RootElement;

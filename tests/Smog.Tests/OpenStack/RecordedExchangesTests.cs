@@ -23,13 +23,11 @@ public class RecordedExchangesTests
         public override string ToString() => $"{System.IO.Path.GetFileName(File)}#{Seq} {Service} {Method} {Path} {Status}";
     }
 
-    private static readonly string Dir = FixturePath("openstack-exchanges");
-
     /// <summary>The lab's test passwords (lab/allinone) and Keystone's Fernet token prefix.</summary>
     private static readonly string[] LabSecrets = ["smoglab-admin-secret", "smoglab-member-secret", "smoglab-service-secret", "gAAAAA"];
 
     public static IEnumerable<Exchange> All() =>
-        Directory.EnumerateFiles(Dir, "*.jsonl").Order(StringComparer.Ordinal).SelectMany(file =>
+        Fixtures.Files("openstack-exchanges", "*.jsonl").Select(Fixtures.Require).SelectMany(file =>
             File.ReadLines(file).Where(l => l.Length > 0).Select(line =>
             {
                 var n = JsonNode.Parse(line)!;
@@ -167,14 +165,5 @@ public class RecordedExchangesTests
     {
         var options = new JsonSerializerOptions(type.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
         return options.GetTypeInfo(type.Type);
-    }
-
-    internal static string FixturePath(string kind)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Smog.slnx"))) return Path.Combine(dir.FullName, "tests", "fixtures", kind);
-        }
-        throw new DirectoryNotFoundException("Smog.slnx not found above " + AppContext.BaseDirectory);
     }
 }

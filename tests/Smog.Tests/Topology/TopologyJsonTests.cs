@@ -44,7 +44,7 @@ public class TopologyJsonTests
     [Fact]
     public void Json_round_trip_gives_the_same_topology()
     {
-        Hosts.Sample(t =>
+        Property.ForAll(Hosts, t =>
         {
             var json = JsonSerializer.Serialize(t, TopologyJsonContext.Default.HostTopology);
             Assert.Equal(t, JsonSerializer.Deserialize(json, TopologyJsonContext.Default.HostTopology));

@@ -30,7 +30,7 @@ public class ShellQuoteTests
         // Words of any printable or control character except NUL (which argv cannot hold).
         var word = Gen.String[Gen.Char[(char)1, (char)0x7f], 0, 12];
         var runner = new LocalCommandRunner();
-        word.Array[1, 4].Sample(words =>
+        Property.ForAll(word.Array[1, 4], words =>
         {
             var result = runner.RunAsync("sh", ["-c", "printf '%s\\0' " + ShellQuote.Join(words)]).GetAwaiter().GetResult()!;
             Assert.Equal(0, result.ExitCode);

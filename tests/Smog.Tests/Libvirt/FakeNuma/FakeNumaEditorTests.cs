@@ -181,7 +181,7 @@ public class FakeNumaEditorProperties
 
     [Fact]
     public void Any_valid_request_gives_a_consistent_domain_and_is_idempotent() =>
-        Requests.Sample(request =>
+        Property.ForAll(Requests, request =>
         {
             var once = FakeNumaEditor.Apply(L1, request).Value;
             var twice = FakeNumaEditor.Apply(DomainReader.Parse(DomainWriter.ToText(once)).Value, request).Value;

@@ -12,7 +12,7 @@ namespace Smog.Tests.Libvirt.Verification;
 /// reported it (plus one PCI device per cell), the flavor, image and config, and optionally a
 /// neighbour guest pinned to pCPUs the subject does not touch.
 /// </summary>
-internal sealed record VerificationScenario(string Name, Domain Domain, VerificationInput Template)
+internal sealed record VerificationScenario(string Name, Domain Domain, VerificationInput Template, DocumentOrigin Origin)
 {
     public VerificationInput Input(Domain domain) => Template with { Domain = DomainFactsReader.From(domain).Value };
 
@@ -40,12 +40,13 @@ internal sealed record VerificationScenario(string Name, Domain Domain, Verifica
         var xml = oracle.Output.TryGetProperty("domain_xml", out var full) ? full.GetString()! : oracle.NumaXml;
         var oracleDomain = DomainReader.Parse(xml).Value;
         var generated = DomainGenerator.Generate(gen);
-        foreach (var (label, domain) in new[] { ("oracle", oracleDomain), ("generated", generated) })
+        foreach (var (origin, domain) in new[] { (DocumentOrigin.Oracle, oracleDomain), (DocumentOrigin.Generated, generated) })
         {
+            var label = origin == DocumentOrigin.Oracle ? "oracle" : "generated";
             var withDevice = AddLocalHostdev(domain, host);
-            yield return new VerificationScenario($"{oracle.Name}/{label}", withDevice, template);
+            yield return new VerificationScenario($"{oracle.Name}/{label}", withDevice, template, origin);
             if (Neighbour(withDevice, template) is { } other)
-                yield return new VerificationScenario($"{oracle.Name}/{label}+neighbour", withDevice, template with { Others = [other] });
+                yield return new VerificationScenario($"{oracle.Name}/{label}+neighbour", withDevice, template with { Others = [other] }, origin);
         }
     }
 
@@ -98,4 +99,11 @@ internal sealed record VerificationScenario(string Name, Domain Domain, Verifica
     }
 
     public override string ToString() => Name;
+}
+
+/// <summary>Who wrote a scenario's domain: Nova 26.2.2 in the boot oracle, or Smog's generator.</summary>
+public enum DocumentOrigin
+{
+    Oracle,
+    Generated,
 }

@@ -15,7 +15,8 @@ public class VerifierRobustnessTests
         var gen = from index in Gen.Int[0, scenarios.Count - 1]
                   from cuts in Gen.Int[0, 1000].Array[1, 4]
                   select (scenarios[index], cuts);
-        gen.Sample(t =>
+        // A parse error is a fine answer too, but only parsed documents (~1,550 of 2,000) reach the verifier.
+        Property.Check(gen, t =>
         {
             var (scenario, cuts) = t;
             var xml = DomainWriter.Write(scenario.Domain);
@@ -30,9 +31,9 @@ public class VerifierRobustnessTests
                 }
             }
             var facts = DomainFactsReader.Parse(xml.ToString());
-            if (!facts.Success) return true; // a parse error is a fine answer too
+            if (!facts.Success) return null;
             _ = DomainVerifier.Verify(scenario.Template with { Domain = facts.Value });
             return true;
-        }, iter: 2000);
+        }, minimum: 1000, iter: 2000);
     }
 }

@@ -6,8 +6,7 @@ namespace Smog.Tests.Nova.Config;
 
 public class NovaConfReaderTests
 {
-    private static string Fixture(string name) =>
-        File.ReadAllText(Tests.Nova.FittingConformance.RepoFile("tests", "fixtures", "nova-conf", name));
+    private static string Fixture(string name) => Fixtures.Read($"nova-conf/{name}");
 
     [Fact]
     public void Reads_the_real_lab_nova_conf()
@@ -57,9 +56,7 @@ public class NovaConfReaderTests
     [Fact]
     public void The_oslo_sample_with_every_option_commented_out_is_all_defaults()
     {
-        var path = Tests.Nova.FittingConformance.RepoFile("tests", "fixtures", "nova-conf", "oslo-sample.conf");
-        Assert.True(File.Exists(path), $"{path} is missing (tests/fixtures/nova-conf/README.md says how it was made)");
-        var text = File.ReadAllText(path);
+        var text = Fixture("oslo-sample.conf");
         Assert.True(text.Split('\n').Length > 1000, "the sample lists Nova's options");
         Assert.Equal(NovaConf.Default, NovaConfReader.ParseIni(text, "oslo-sample.conf").Value);
     }

@@ -12,7 +12,7 @@ public class ComputeNodeTests
 {
     // 4 cells × 4 cores × 2 threads, 16 GiB per cell: smog discover's own JSON contract, committed as a golden file.
     private static readonly HostTopology FourCells = JsonSerializer.Deserialize(
-        File.ReadAllText(Tests.Nova.FittingConformance.RepoFile("tests", "Smog.Tests", "Cli", "Golden", "json-4-nodes.json")),
+        File.ReadAllText(Path.Combine(Fixtures.Root, "..", "Smog.Tests", "Cli", "Golden", "json-4-nodes.json")),
         TopologyJsonContext.Default.HostTopology)!;
 
     private static NovaRequest Pinned(int vcpus, int nodes = 1) => new(

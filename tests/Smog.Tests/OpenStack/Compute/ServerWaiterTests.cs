@@ -104,17 +104,24 @@ public class ServerWaiterTests
     [Fact]
     public async Task An_ERROR_server_being_deleted_is_not_a_failure()
     {
-        var (waiter, _, time) = await Build(State("ERROR", "deleting",
+        var (waiter, server, time) = await Build(State("ERROR", "deleting",
             """, "fault": {"code": 500, "created": "2026-11-26T09:59:00Z", "message": "No valid host was found. "}"""), Gone);
 
         await Clock.Run(time, waiter.WaitForDeletionAsync("s1", Fast, Ct));
+
+        // It kept polling past the ERROR until the 404, instead of failing on the fault.
+        Assert.Equal(2, server.To(Path).Count());
     }
 
     [Fact]
     public async Task SOFT_DELETED_counts_as_deleted()
     {
-        var (waiter, _, time) = await Build(State("SOFT_DELETED", null));
+        var (waiter, server, time) = await Build(State("SOFT_DELETED", null));
+
         await Clock.Run(time, waiter.WaitForDeletionAsync("s1", Fast, Ct));
+
+        // Done at the first answer: no second poll, no timeout.
+        Assert.Single(server.To(Path));
     }
 
     [Fact]

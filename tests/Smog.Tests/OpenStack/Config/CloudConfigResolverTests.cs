@@ -6,7 +6,7 @@ namespace Smog.Tests.OpenStack.Config;
 
 public class CloudConfigResolverTests
 {
-    private const string LabCloud = """
+    internal const string LabCloud = """
         clouds:
           lab:
             auth:
@@ -21,7 +21,7 @@ public class CloudConfigResolverTests
             cacert: ~/ca.pem
         """;
 
-    private const string LabSecure = """
+    internal const string LabSecure = """
         clouds:
           lab:
             auth:
@@ -171,7 +171,7 @@ public class CloudConfigResolverTests
         Assert.Equal("Default", cloud.Auth.UserDomainName);
     }
 
-    private const string TwoRegions = """
+    internal const string TwoRegions = """
         clouds:
           r:
             auth: {auth_url: http://k/v3, username: u, password: p, project_name: p1}
@@ -208,7 +208,7 @@ public class CloudConfigResolverTests
         Assert.Equal($"cloud 'r' in {Cwd}/clouds.yaml: region 'Nope' is not one of the cloud's regions (RegionOne, RegionTwo)", error.Message);
     }
 
-    private const string ThreeClouds = """
+    internal const string ThreeClouds = """
         clouds:
           a: {auth: {auth_url: http://a/v3, username: u, password: p}}
           b: {auth: {auth_url: http://b/v3, username: u, password: p}}
@@ -380,6 +380,10 @@ public class CloudConfigResolverTests
         { "built-in vendor profile", "clouds:\n  x:\n    profile: vexxhost\n    auth: {auth_url: http://k/v3}\n", [],
           $"cloud 'x' in {Cwd}/clouds.yaml: vendor profile 'vexxhost' (only profiles from a clouds-public.yaml are) is not supported by Smog" },
         { "YAML syntax", "clouds:\n  x: [unclosed\n", [], $"{Cwd}/clouds.yaml:3: While parsing a flow sequence, did not find expected ',' or ']'." },
+        { "YAML the parser gives up on without a position (found by ReaderFuzzTests)", "clouds:\n  x:\n    auth: {passw8[\t: s, project_name: p2}\n    region_name: R2\n", [],
+          $"{Cwd}/clouds.yaml: not valid YAML (the parser stopped without saying where)" },
+        { "YAML the node loader refuses (found by ReaderFuzzTests)", "clouds:\n  :\t9- x: c\n    auth: a\n", [],
+          $"{Cwd}/clouds.yaml: not valid YAML (the parser stopped without saying where)" },
         { "nothing configured", "", [], "" },
     };
 

@@ -17,7 +17,6 @@ public class FixtureParsingTests
     {
         var data = new TheoryData<string>();
         foreach (var tree in Fixtures.SysfsTrees()) data.Add(tree);
-        if (data.Count == 0) data.Add("(none)");
         return data;
     }
 
@@ -33,7 +32,6 @@ public class FixtureParsingTests
     [MemberData(nameof(SysfsFixtures))]
     public void Sysfs_tree_parses_into_a_consistent_topology(string tree)
     {
-        if (tree == "(none)") Assert.Skip("no sysfs fixtures in this checkout");
         var topology = Fixtures.Parse(tree, TopologyFormat.Sysfs);
         Assert.NotEmpty(topology.Cells);
         AssertConsistent(topology);
