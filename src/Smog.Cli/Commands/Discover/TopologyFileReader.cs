@@ -31,15 +31,7 @@ internal static class TopologyFileReader
             if (snapshot.Files.IsEmpty) throw new InputException($"{path}: not a sysfs tree (no devices/system/node or devices/system/cpu files)");
             return Checked(path, TopologyFormat.Sysfs, SysfsParser.Parse(snapshot, path));
         }
-        string text;
-        try
-        {
-            text = await File.ReadAllTextAsync(path, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: cannot read ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
-        }
+        var text = InputFiles.ReadText(path);
         var format = TopologyFormats.Detect(text) ?? throw new InputException($"{path}: not a topology smog reads (expected {Known})");
         return Checked(path, format, TopologyFormats.Parse(format, text, path));
     }

@@ -95,22 +95,11 @@ internal static class LintInputReader
         }
     }
 
-    private static string ReadText(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: cannot read ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
-        }
-    }
+    private static string ReadText(string path) => InputFiles.ReadText(path);
 
     private static InputException Bad(string path, string expected, JsonException e)
     {
-        var where = e.Path is { Length: > 1 } field ? $" at {field}" : "";
         var line = e.LineNumber is { } l ? (int?)(l + 1) : null;
-        return new InputException(new ParseError(path, line, expected + where, e.Message.Split('\n')[0]).ToString());
+        return new InputException(ParseError.Fault(path, line, $"not {expected}: {JsonErrors.Plain(e)}").ToString());
     }
 }

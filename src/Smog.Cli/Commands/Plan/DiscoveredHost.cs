@@ -27,10 +27,10 @@ internal static class DiscoveredHost
     private static HostTopology ReadTopology(string path)
     {
         HostTopology? topology;
-        try { topology = JsonSerializer.Deserialize(File.ReadAllText(path), TopologyJsonContext.Default.HostTopology); }
+        try { topology = JsonSerializer.Deserialize(InputFiles.ReadText(path), TopologyJsonContext.Default.HostTopology); }
         catch (IOException e) { throw new InputException($"{path}: {e.Message}"); }
         catch (UnauthorizedAccessException e) { throw new InputException($"{path}: {e.Message}"); }
-        catch (JsonException e) { throw new InputException($"{path}: not a discovered topology ({e.Message.Split('.')[0]})"); }
+        catch (JsonException e) { throw new InputException($"{path}: not a discovered topology ({JsonErrors.Plain(e)})"); }
         if (topology is null || topology.Cells.IsEmpty) throw new InputException($"{path}: the topology has no NUMA cells");
         return topology;
     }

@@ -13,7 +13,7 @@ namespace Smog.Cli.Commands.Plan;
 /// <c>smog plan</c>: runs oracle-schema cases through Nova 26's constraints, NUMATopologyFilter
 /// and fitter, and prints what Nova would place where.
 /// </summary>
-public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Settings>
+public sealed class PlanCommand(IAnsiConsole console, StandardError stderr) : Command<PlanCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -58,6 +58,7 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
             (Case is null) == (Batch is null) ? ValidationResult.Error("give exactly one of --case or --batch")
             : Output is not ("human" or "json") ? ValidationResult.Error("--output must be human or json")
             : Xml && Batch is not null ? ValidationResult.Error("--xml works with --case only")
+            : Xml && Output == "json" ? ValidationResult.Error("--xml prints domain XML; it does not go with --output json")
             : HostTopology is null && (CpuDedicatedSet ?? CpuSharedSet ?? VcpuPinSet) is not null
                 ? ValidationResult.Error("--cpu-dedicated-set, --cpu-shared-set and --vcpu-pin-set need --host-topology")
             : ValidationResult.Success();
@@ -84,8 +85,9 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
         var configOverride = cpuConfig is null ? null
             : new NovaComputeConfig { CpuDedicatedSet = cpuConfig.CpuDedicatedSet, CpuSharedSet = cpuConfig.CpuSharedSet, VcpuPinSet = cpuConfig.VcpuPinSet };
         var (xml, refusal) = PlanXml.Render(result, planCase, configOverride);
-        if (xml is null) throw new CheckFailedException($"{casePath}: {refusal}");
-        console.Profile.Out.Writer.WriteLine(xml);
+        // No domain is a prediction, not a failure: exit 0, stdout stays empty, stderr says why.
+        if (xml is null) stderr.Writer.WriteLine($"smog: {casePath}: {refusal}");
+        else console.Profile.Out.Writer.WriteLine(xml);
         return ExitCodes.Ok;
     }
 
@@ -128,18 +130,18 @@ internal static class CaseFiles
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            using var doc = JsonDocument.Parse(InputFiles.ReadText(path));
             return doc.RootElement.Clone();
         }
         catch (IOException e) { throw new InputException($"{path}: {e.Message}"); }
         catch (UnauthorizedAccessException e) { throw new InputException($"{path}: {e.Message}"); }
-        catch (JsonException e) { throw new InputException($"{path}: not valid JSON ({e.Message.Split('.')[0]})"); }
+        catch (JsonException e) { throw new InputException($"{path}: not valid JSON ({JsonErrors.Plain(e)})"); }
     }
 
     public static List<(int Line, JsonElement Json)> ReadLines(string path)
     {
         string[] text;
-        try { text = File.ReadAllLines(path); }
+        try { text = InputFiles.ReadText(path).Split('\n'); }
         catch (IOException e) { throw new InputException($"{path}: {e.Message}"); }
         catch (UnauthorizedAccessException e) { throw new InputException($"{path}: {e.Message}"); }
         var result = new List<(int, JsonElement)>();
@@ -151,7 +153,7 @@ internal static class CaseFiles
                 using var doc = JsonDocument.Parse(text[i]);
                 result.Add((i + 1, doc.RootElement.Clone()));
             }
-            catch (JsonException e) { throw new InputException($"{path} line {i + 1}: not valid JSON ({e.Message.Split('.')[0]})"); }
+            catch (JsonException e) { throw new InputException($"{path} line {i + 1}: not valid JSON ({JsonErrors.Plain(e)})"); }
         }
         return result;
     }

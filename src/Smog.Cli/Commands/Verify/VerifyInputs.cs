@@ -15,17 +15,7 @@ namespace Smog.Cli.Commands.Verify;
 /// </summary>
 internal static class VerifyInputs
 {
-    public static string ReadText(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new InputException($"{path}: cannot read ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
-        }
-    }
+    public static string ReadText(string path) => InputFiles.ReadText(path);
 
     public static DomainFacts Domain(string path)
     {
