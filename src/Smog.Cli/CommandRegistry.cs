@@ -9,13 +9,39 @@ namespace Smog.Cli;
 /// <summary>One line per verb; each command lives in Commands/&lt;Verb&gt;/.</summary>
 internal static class CommandRegistry
 {
+    /// <summary>Verbs that only group sub-verbs (<c>smog xml fake-numa</c>).</summary>
+    public static readonly IReadOnlySet<string> Branches = new HashSet<string>(StringComparer.Ordinal) { "xml", "bench" };
+
     public static void Register(IConfigurator config)
     {
         config.AddCommand<DiscoverCommand>("discover").WithDescription("Show a host's NUMA topology (cells, CPUs, SMT siblings, memory, huge pages, PCI)");
         config.AddCommand<LintCommand>("lint").WithDescription("Check a flavor's extra specs (and image properties) against what Nova 26 accepts and does");
         config.AddCommand<VerifyCommand>("verify").WithDescription("Check a guest's domain XML against the NUMA promises of its flavor and image");
-        config.AddBranch("xml", xml => xml.AddCommand<FakeNumaCommand>("fake-numa").WithDescription("Give an L1 hypervisor's domain XML a fake NUMA layout"));
+        config.AddBranch("xml", xml =>
+        {
+            xml.SetDescription("Edit libvirt domain XML (fake-numa: give an L1 hypervisor a NUMA layout)");
+            xml.AddCommand<FakeNumaCommand>("fake-numa").WithDescription("Give an L1 hypervisor's domain XML a fake NUMA layout");
+        });
         config.AddCommand<Commands.Plan.PlanCommand>("plan").WithDescription("Show where Nova 26 would place a flavor on a host (oracle case schema).");
-        config.AddBranch("bench", bench => bench.AddCommand<Commands.Bench.BenchFitCommand>("fit").WithDescription("Time the Nova fitter on oracle vectors and no-fit blow-up hosts."));
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Measure smog itself (fit: the Nova fitter's speed against the oracle's)");
+            bench.AddCommand<Commands.Bench.BenchFitCommand>("fit").WithDescription("Time the Nova fitter on oracle vectors and no-fit blow-up hosts.");
+        });
+    }
+
+    /// <summary>
+    /// <c>smog xml</c> alone asks what xml offers, as <c>smog</c> alone does: both print help and exit 0
+    /// (Spectre would exit 1 for a bare branch).
+    /// </summary>
+    public static bool IsBareBranch(string[] args) => args is [var only] && Branches.Contains(only);
+
+    /// <summary>The verb path a command line names, e.g. "smog xml fake-numa" (for error messages).</summary>
+    public static string VerbPath(IReadOnlyList<string> args)
+    {
+        var path = "smog";
+        if (args.Count > 0 && !args[0].StartsWith('-')) path += " " + args[0];
+        if (args.Count > 1 && Branches.Contains(args[0]) && !args[1].StartsWith('-')) path += " " + args[1];
+        return path;
     }
 }

@@ -8,53 +8,54 @@ public static class SmogApp
 {
     public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? error = null)
     {
+        error ??= Console.Error;
         var app = new CommandApp();
         console ??= Rendering.ConsoleWidth.CreateConsole();
         app.Configure(config =>
         {
             config.SetApplicationName("smog");
+            config.SetApplicationVersion(SmogVersion.Text);
             config.ConfigureConsole(console);
+            // An unknown option is a usage error, never silently ignored (--xlm for --xml).
+            config.UseStrictParsing();
+            config.SetInterceptor(new MissingValueGuard());
             config.Settings.PropagateExceptions = true;
+            config.SetHelpProvider(new PlainHelpProvider(config.Settings));
+            config.Settings.Registrar.RegisterInstance(new StandardError(error));
             CommandRegistry.Register(config);
         });
-        error ??= Console.Error;
         try
         {
-            return app.Run(args);
+            return app.Run(CommandRegistry.IsBareBranch(args) ? [.. args, "--help"] : args);
         }
-        catch (InputException e)
+        catch (Exception e)
         {
-            error.WriteLine($"smog: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (CheckFailedException e)
-        {
-            error.WriteLine($"smog: {e.Message}");
-            return ExitCodes.CheckFailed;
-        }
-        catch (Smog.OpenStack.Config.ConfigException e)
-        {
-            // clouds.yaml / OS_* problems: already one line naming the file or variable and key.
-            error.WriteLine($"smog: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (CommandAppException e)
-        {
-            error.WriteLine($"smog: {FirstLine(e.Message)}");
-            return ExitCodes.BadInput;
+            var (exit, message) = CliErrors.Map(e, args);
+            error.WriteLine($"smog: {message}");
+            if (exit == ExitCodes.InternalError && Environment.GetEnvironmentVariable("SMOG_DEBUG") == "1") error.WriteLine(e);
+            return exit;
         }
     }
-
-    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
 }
 
-/// <summary>The exit-code contract of every verb (architecture sketch).</summary>
+/// <summary>The exit-code contract of every verb (architecture sketch); <c>smog --help</c> and the README state it.</summary>
 public static class ExitCodes
 {
+    /// <summary>Success; also a plan whose case does not fit (the output says so).</summary>
     public const int Ok = 0;
+
+    /// <summary>A check found an error: a verify or lint finding of severity error.</summary>
     public const int CheckFailed = 1;
+
+    /// <summary>Bad input or usage; one stderr line names the file, field or option at fault.</summary>
     public const int BadInput = 2;
+
+    /// <summary>A bug in smog (sysexits EX_SOFTWARE); one stderr line, the stack trace with SMOG_DEBUG=1.</summary>
+    public const int InternalError = 70;
 }
+
+/// <summary>Where a verb writes notes that are not its result (stdout stays parseable).</summary>
+public sealed record StandardError(TextWriter Writer);
 
 /// <summary>
 /// Bad input from the user: the message is one line naming the file or field at fault.

@@ -35,17 +35,9 @@ public static class InventoryParser
 
     public static HostInventory Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var why = e is FileNotFoundException or DirectoryNotFoundException ? "not found" : "cannot read";
-            throw new InventoryException($"{path}: inventory {why} (give --inventory FILE or set SMOG_INVENTORY)");
-        }
-        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+        var text = Files.LocalFiles.ReadText(path);
+        if (!text.Success) throw new InventoryException($"{text.Errors[0]} (give --inventory FILE or set SMOG_INVENTORY)");
+        return Parse(text.Value, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
     }
 
     /// <summary>Parses inventory text; <paramref name="baseDirectory"/> anchors relative key and known_hosts paths.</summary>

@@ -24,6 +24,12 @@ internal static class InputFiles
 
     public static string Text(string path) => Checked(LocalFiles.ReadText(path));
 
+    /// <summary>Writes a result file atomically (never half-written); faults name the path.</summary>
+    public static void WriteAtomically(string path, string text)
+    {
+        if (LocalFiles.WriteAtomically(path, text) is { } error) throw new InputException(error.ToString());
+    }
+
     public static JsonElement Json(string path) => Checked(JsonText.Parse(Text(path), path, null));
 
     public static ImmutableArray<(int Line, JsonElement Json)> JsonLines(string path) => Checked(JsonText.Lines(Text(path), path));

@@ -135,7 +135,7 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new HostAccessException($"{target.Name}: cannot read key {target.KeyPath} ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+            throw new HostAccessException($"{target.Name}: cannot read key {target.KeyPath} ({Files.LocalFiles.Describe(e)})");
         }
         catch (SshPassPhraseNullOrEmptyException)
         {
@@ -156,7 +156,7 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new HostAccessException($"{target.Name}: cannot read known_hosts {target.KnownHostsPath} ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+            throw new HostAccessException($"{target.Name}: cannot read known_hosts {target.KnownHostsPath} ({Files.LocalFiles.Describe(e)})");
         }
     }
 
@@ -226,7 +226,7 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new HostAccessException($"{target.Name}: accepted a new host key but cannot write {target.KnownHostsPath} ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+                throw new HostAccessException($"{target.Name}: accepted a new host key but cannot write {target.KnownHostsPath} ({Files.LocalFiles.Describe(e)})");
             }
         }
     }

@@ -44,7 +44,7 @@ public class DiscoverHostTests
     {
         var path = Inventory("hosts: [{name: c1, address: 127.0.0.1, port: 1, key: /nonexistent/smog-key}]");
         var (exit, _, err) = Run("discover", "--host", "c1", "--inventory", path);
-        Assert.Equal((2, "smog: c1: cannot read key /nonexistent/smog-key (DirectoryNotFound)"), (exit, err.Trim()));
+        Assert.Equal((2, "smog: c1: cannot read key /nonexistent/smog-key (no such file)"), (exit, err.Trim()));
     }
 
     [Fact]

@@ -139,6 +139,37 @@ public sealed class LibvirtVerbsTests : IDisposable
     }
 
     [Fact]
+    public void Fake_numa_refuses_a_layout_that_resizes_the_domain_unless_asked()
+    {
+        // Given a 4-vCPU, 2 GiB L1 with four vCPU pins and a layout of 2 vCPUs and 512 MiB
+        var input = Write("l1.xml", LibvirtFixtures.Read("domains", "virsh-dumpxml-running-kvm-hostpassthrough.xml"));
+        var output = Write("new.xml", "previous content");
+        string[] args = ["xml", "fake-numa", "--in", input, "--layout", "0:256,1:256", "--out", output];
+
+        // When it is applied without --resize, nothing is written and the one line says what would change
+        var (exit, _, err) = CliRunner.Run(args);
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal("smog: --layout: would change the domain (vCPUs 4 → 2, memory 2 GiB → 512 MiB, dropped the pins of vCPUs 2-3); give --resize to write it", err.Trim());
+        Assert.Equal("previous content", File.ReadAllText(output));
+
+        // When --resize is given, it is written and the "wrote" line says exactly what changed
+        var (resized, stdout, _) = CliRunner.Run([.. args, "--resize"]);
+        Assert.Equal(ExitCodes.Ok, resized);
+        Assert.EndsWith("; changed: vCPUs 4 → 2, memory 2 GiB → 512 MiB, dropped the pins of vCPUs 2-3", stdout.Trim());
+        Assert.Contains("<vcpu placement=\"static\">2</vcpu>", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public void Fake_numa_into_a_missing_directory_is_one_line_and_exit_2()
+    {
+        var input = Write("l1.xml", LibvirtFixtures.Read("domains", "virsh-dumpxml-running-kvm-hostpassthrough.xml"));
+        var (exit, _, err) = CliRunner.Run(["xml", "fake-numa", "--in", input, "--cells", "2", "--out", "/nonexistent/dir/x.xml"]);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal("smog: /nonexistent/dir/x.xml: cannot write: the directory /nonexistent/dir does not exist", err.Trim());
+    }
+
+    [Fact]
     public void Fake_numa_custom_mode_needs_capabilities()
     {
         var input = Write("l1.xml", LibvirtFixtures.Read("domains", "virsh-dumpxml-running-kvm-hostpassthrough.xml"));

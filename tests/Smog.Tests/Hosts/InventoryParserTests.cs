@@ -105,7 +105,7 @@ public class InventoryParserTests
     public void A_missing_file_says_how_to_name_one()
     {
         var path = Path.Combine(Path.GetTempPath(), "smog-no-such-dir", "hosts.yml");
-        Assert.Equal($"{path}: inventory not found (give --inventory FILE or set SMOG_INVENTORY)",
+        Assert.Equal($"{path}: no such file (give --inventory FILE or set SMOG_INVENTORY)",
             Assert.Throws<InventoryException>(() => InventoryParser.Load(path)).Message);
     }
 

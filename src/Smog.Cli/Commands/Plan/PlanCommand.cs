@@ -16,7 +16,7 @@ namespace Smog.Cli.Commands.Plan;
 /// <c>smog plan</c>: runs oracle-schema cases through Nova 26's constraints, NUMATopologyFilter
 /// and fitter, and prints what Nova would place where.
 /// </summary>
-public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Settings>
+public sealed class PlanCommand(IAnsiConsole console, StandardError stderr) : Command<PlanCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -65,6 +65,7 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
             (Case is null) == (Batch is null) ? ValidationResult.Error("give exactly one of --case or --batch")
             : OutputFormat.Validate(Output) is { Successful: false } badOutput ? badOutput
             : Xml && Batch is not null ? ValidationResult.Error("--xml works with --case only")
+            : Xml && Output == "json" ? ValidationResult.Error("--xml prints domain XML; it does not go with --output json")
             : HostTopology is null && (CpuDedicatedSet ?? CpuSharedSet ?? VcpuPinSet) is not null
                 ? ValidationResult.Error("--cpu-dedicated-set, --cpu-shared-set and --vcpu-pin-set need --host-topology")
             : ValidationResult.Success();
@@ -87,8 +88,9 @@ public sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Sett
     private int WriteXml(PlanResult plan, string casePath)
     {
         var (domain, refusal) = DomainGenerator.Generate(plan);
-        if (domain is null) throw new CheckFailedException($"{casePath}: no domain: {refusal}");
-        console.Profile.Out.Writer.WriteLine(DomainWriter.ToText(domain));
+        // No domain is a prediction, not a failure: exit 0, stdout stays empty, stderr says why.
+        if (domain is null) stderr.Writer.WriteLine($"smog: {casePath}: no domain: {refusal}");
+        else console.Profile.Out.Writer.WriteLine(DomainWriter.ToText(domain));
         return ExitCodes.Ok;
     }
 

@@ -42,6 +42,10 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
         [Description("Explicit cells as CPUS:MiB items, e.g. \"0-3:4096,4-7:4096\" (instead of --cells)")]
         public string? Layout { get; init; }
 
+        [CommandOption("--resize")]
+        [Description("Allow a layout whose vCPUs or memory differ from the domain's: the domain is resized to match and pins of removed vCPUs are dropped")]
+        public bool Resize { get; init; }
+
         [CommandOption("--threads <N>")]
         [Description("Threads per core in the guest topology")]
         [DefaultValue(1)]
@@ -79,12 +83,18 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
         if (!domain.Success) throw new InputException(domain.Errors[0].ToString());
         var edited = FakeNumaEditor.Apply(domain.Value, Request(settings), settings.In!);
         if (!edited.Success) throw new InputException(edited.Errors[0].ToString());
-        AtomicFile.WriteAllText(settings.Out!, DomainWriter.ToText(edited.Value) + "\n");
+        // A layout that does not add up to the domain's vCPUs and memory resizes the guest: only on request.
+        var changes = FakeNumaChanges.Between(domain.Value, edited.Value);
+        if (changes.Resizes && !settings.Resize)
+            throw new InputException($"{SizeOption(settings)}: would change the domain ({string.Join(", ", changes.Describe())}); give --resize to write it");
+        InputFiles.WriteAtomically(settings.Out!, DomainWriter.ToText(edited.Value) + "\n");
         var cells = edited.Value.Cpu!.Numa!.Cells;
-        console.MarkupLine($"wrote {Markup.Escape(settings.Out!)}: {cells.Length} cell(s) "
-            + Markup.Escape(string.Join(" ", cells.Select(c => $"[{c.Cpus}: {c.Memory} KiB]"))));
+        var changed = changes.IsEmpty ? "" : "; changed: " + string.Join(", ", changes.Describe());
+        console.Profile.Out.Writer.WriteLine($"wrote {settings.Out}: {cells.Length} cell(s) {string.Join(" ", cells.Select(c => $"[{c.Cpus}: {c.Memory} KiB]"))}{changed}");
         return ExitCodes.Ok;
     }
+
+    private static string SizeOption(Settings s) => s.Layout is not null ? "--layout" : s.CpusPerCell is not null ? "--cpus-per-cell" : "--memory";
 
     private static FakeNumaRequest Request(Settings s)
     {

@@ -39,7 +39,8 @@ public static class TopologyMerger
             if (cellSource is null && sources.Count > 0) _warnings.Add("no source reports any NUMA cell");
 
             var cpus = baseCells.SelectMany(cell => cell.Cpus.Select(cpu => ToRawCpu(cpu, cell.Id, coreSource)));
-            var cells = baseCells.Select(MergeCell).ToList();
+            var cellIds = CpuSet.Of(baseCells.Select(c => c.Id));
+            var cells = baseCells.Select(c => MergeCell(c, cellIds)).ToList();
             var hostname = Best(TopologyFact.Hostname, s => s.Topology.Hostname is not null);
             if (hostname is not null) _provenance["hostname"] = hostname.Source;
             var topology = TopologyAssembler.Build(hostname?.Topology.Hostname, cells, cpus.ToList(), MergePci());
@@ -65,12 +66,13 @@ public static class TopologyMerger
                 ? new RawCpu(cpu, cell, info.Socket, info.Die, info.Core)
                 : new RawCpu(cpu, cell, 0, 0, (1L << 40) + cpu); // unknown core: a core of its own
 
-        private RawCell MergeCell(NumaCell cell)
+        /// <param name="cellIds">The merged host's cells: distances come only from a source that names no other cell.</param>
+        private RawCell MergeCell(NumaCell cell, CpuSet cellIds)
         {
             var id = cell.Id;
             var memory = From(TopologyFact.Memory, id, c => c.MemoryMiB is not null, $"cells[{id}].memory_mb")?.MemoryMiB;
             var free = From(TopologyFact.FreeMemory, id, c => c.FreeMemoryMiB is not null, $"cells[{id}].free_memory_mb")?.FreeMemoryMiB;
-            var distances = From(TopologyFact.Distances, id, c => !c.Distances.IsEmpty, $"cells[{id}].distances")?.Distances;
+            var distances = From(TopologyFact.Distances, id, c => !c.Distances.IsEmpty && c.Distances.Keys.All(cellIds.Contains), $"cells[{id}].distances")?.Distances;
             var sizes = Ranked(TopologyFact.Pages).SelectMany(s => s.Topology.Cell(id)?.Pages ?? []).Select(p => p.SizeKiB).Distinct().Order();
             var pages = sizes.Select(size => From(TopologyFact.Pages, id, c => c.PagesOfSize(size) is not null, $"cells[{id}].pages[{size}kB]")!.PagesOfSize(size)!);
             return new RawCell(id)

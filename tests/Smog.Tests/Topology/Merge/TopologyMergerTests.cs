@@ -55,6 +55,22 @@ public class TopologyMergerTests
     }
 
     [Fact]
+    public void Distances_come_only_from_a_source_whose_cells_exist()
+    {
+        // Given numactl with 2 nodes (distances to node 1) and capabilities with 1 cell, which wins the cells
+        var numactl = NumactlParser.Parse("available: 2 nodes (0-1)\nnode 0 cpus: 0\nnode 0 size: 100 MB\nnode 1 cpus: 1\nnode 1 size: 100 MB\nnode distances:\nnode   0   1\n  0:  10  21\n  1:  21  10\n").Value;
+        var caps = CapabilitiesParser.Parse("<capabilities><host><topology><cells num='1'><cell id='0'><memory unit='KiB'>204800</memory><cpus num='2'><cpu id='0' siblings='0'/><cpu id='1' siblings='1'/></cpus></cell></cells></topology></host></capabilities>").Value;
+        Assert.Equal([0, 1], numactl.Cells[0].Distances.Keys);
+
+        var report = TopologyMerger.Merge([new("numactl", TopologyFormat.Numactl, numactl), new("caps", TopologyFormat.Capabilities, caps)]);
+
+        // Then the one-cell host names no distance to the cell it does not have, and the disagreement is a warning
+        var cell = Assert.Single(report.Topology.Cells);
+        Assert.DoesNotContain(1, cell.Distances.Keys);
+        Assert.Contains(report.Warnings, w => w.StartsWith("numactl reports 2 NUMA cells (0-1), caps (used) reports 1 (0)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Memory_within_tolerance_is_no_warning_but_beyond_it_is()
     {
         static HostTopology WithMemory(HostTopology t, long mib) =>
