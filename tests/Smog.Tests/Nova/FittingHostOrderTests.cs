@@ -1,4 +1,5 @@
 using Smog.Nova.Host;
+using Smog.Nova.Python;
 using Smog.Topology;
 using static Smog.Tests.Nova.FittingTestHosts;
 
@@ -13,7 +14,7 @@ public sealed class FittingHostOrderTests
     [InlineData(new[] { 5 }, 10633305690110184711UL)]
     [InlineData(new int[0], 5740354900026072187UL)]
     public void Tuple_hash_matches_cpython_311(int[] tuple, ulong expected) =>
-        Assert.Equal(expected, CPythonHash.OfTuple(tuple));
+        Assert.Equal(expected, PyHash.OfTuple(tuple));
 
     public static TheoryData<string, int[], int[]> IntSets => new()
     {
@@ -29,7 +30,7 @@ public sealed class FittingHostOrderTests
     public void Int_set_iterates_like_cpython(string description, int[] inserted, int[] expected)
     {
         _ = description;
-        Assert.Equal(expected, CPythonHash.IntSetOrder(inserted));
+        Assert.Equal(expected, PySet.IntOrder(inserted));
     }
 
     [Fact]

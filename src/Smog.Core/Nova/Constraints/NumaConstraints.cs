@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
 using Smog.Topology;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Smog.Nova.Host;
+using Smog.Nova.Python;
 using Smog.Topology;
 
 namespace Smog.Nova.Fitting;
@@ -95,8 +96,8 @@ internal static class CorePacker
         IReadOnlyList<int>? freeOrder = null;
         IReadOnlyList<int> FreeOrder() => freeOrder ??= host.Layout is { } layout && CpuSet.Of(layout.PinnedCpus.InOrder()) == host.PinnedCpus
                 && CpuSet.Of(layout.Pcpuset.InOrder()) == host.Pcpuset
-            ? CPythonSet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
-            : CPythonHash.IntSetOrder(free);
+            ? PySet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
+            : PySet.IntOrder(free);
         var result = new List<List<int>>(host.Siblings.Length);
         foreach (var sib in host.Siblings)
         {
@@ -104,7 +105,7 @@ internal static class CorePacker
                 ? sib.Where(free.Contains) : FreeOrder().Where(sib.Contains);
             var threads = walk.ToList();
             if (threads.Count == 0) continue;
-            result.Add(order == ThreadOrder.CPython && threads.Count > 1 ? [.. CPythonHash.IntSetOrder(threads)] : threads);
+            result.Add(order == ThreadOrder.CPython && threads.Count > 1 ? [.. PySet.IntOrder(threads)] : threads);
         }
         return result;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Smog.Nova.Python;
 using Smog.Topology;
 
 namespace Smog.Nova.Host;
@@ -82,7 +83,7 @@ public sealed record NovaHostCell
 }
 
 /// <summary>Emulated CPython sets of one host cell (see <see cref="NovaHostCell.Layout"/>).</summary>
-internal sealed record CPythonLayout(CPythonSet<int> Pcpuset, CPythonSet<int> PinnedCpus);
+internal sealed record CPythonLayout(PySet<int> Pcpuset, PySet<int> PinnedCpus);
 
 /// <summary>A compute host's NUMA topology plus the thread-order model its pinning follows.</summary>
 public sealed record NovaHost(ImmutableArray<NovaHostCell> Cells, ThreadOrder ThreadOrder = ThreadOrder.CPython)
