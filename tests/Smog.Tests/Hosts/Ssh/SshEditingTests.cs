@@ -1,4 +1,5 @@
 using Smog.Hosts;
+using Smog.Hosts.Editing;
 using Smog.Tests.Hosts.Editing;
 
 namespace Smog.Tests.Hosts.Ssh;
@@ -21,7 +22,7 @@ public sealed class SshEditingTests : IDisposable
         byte[] original = [0xFF, 0x00, (byte)'\r', (byte)'\n', (byte)'\''];
         File.WriteAllBytes(existing, original);
         var created = _fx.HostPath("new $(touch INJECTED).conf");
-        var big = new byte[300 * 1024];
+        var big = new byte[HostFiles.ChunkBytes + 1000]; // two chunks
         new Random(6).NextBytes(big);
 
         await _fx.Editor.EditAsync(ssh, existing, big, Ct);
