@@ -41,7 +41,7 @@ public class SpecSyntaxTests
     public void Page_sizes_follow_the_iec_rules_of_nova_at_boot(string description, string value, long? kib)
     {
         _ = description;
-        Assert.Equal(kib, PageSizeSyntax.Parse(value)?.Request.Value);
+        Assert.Equal(kib, PageSizeSyntax.Parse(value)?.Request.ToNova());
     }
 
     [Theory]

@@ -28,11 +28,11 @@ public enum CellRefusal
 /// <summary>Nova's <c>_numa_fit_instance_cell</c>: one guest cell against one host cell (spec §4.2).</summary>
 internal static class CellFitter
 {
-    public static CellVerdict Evaluate(HostCellView view, RequestedCell guest, long? pageSize, int reserved, FitLimits? limits)
+    public static CellVerdict Evaluate(HostCellView view, RequestedCell guest, PageSizeRequest? pageSize, int reserved, FitLimits? limits)
     {
         var host = view.Cell;
         long? chosen = null;
-        if (pageSize is { } requested and not 0)
+        if (pageSize is { IsRequested: true } requested)
         {
             chosen = PageSizeSelector.Select(host, requested, guest.MemoryMiB);
             if (chosen is null) return new(false, null, null, CellRefusal.PageSize);
@@ -86,15 +86,15 @@ internal static class PageSizeSelector
     /// small → the smallest size; large → all but the smallest; any → all; explicit → that size
     /// only (absent on the cell → no fit). Null when none fits.
     /// </summary>
-    public static long? Select(NovaHostCell host, long request, long memoryMiB)
+    public static long? Select(NovaHostCell host, PageSizeRequest request, long memoryMiB)
     {
         var sizes = host.Mempages.Select(p => p.SizeKiB).OrderDescending().ToList();
-        IEnumerable<long> candidates = request switch
+        IEnumerable<long> candidates = request.Kind switch
         {
-            -1 => sizes.TakeLast(1),
-            -2 => sizes.Take(Math.Max(0, sizes.Count - 1)),
-            -3 => sizes,
-            _ => [request],
+            PageSizeKind.Small => sizes.TakeLast(1),
+            PageSizeKind.Large => sizes.Take(Math.Max(0, sizes.Count - 1)),
+            PageSizeKind.Any => sizes,
+            _ => [request.KiB],
         };
         var kib = memoryMiB * 1024;
         foreach (var size in candidates)
