@@ -1,4 +1,5 @@
 using Smog.Libvirt.Facts;
+using Smog.Units;
 
 namespace Smog.Libvirt.Verification;
 

@@ -1,6 +1,7 @@
 using Smog.Libvirt.Facts;
 using Smog.Nova;
 using Smog.Topology;
+using Smog.Units;
 
 namespace Smog.Libvirt.Verification;
 
