@@ -11,7 +11,7 @@ namespace Smog.OpenStack.Http;
 
 /// <summary>
 /// One service endpoint: builds requests under <see cref="BaseUri"/>, adds the token and the
-/// service's extra headers (microversions), re-authenticates once on 401 (spec §2.5), maps
+/// service's extra headers (microversions), re-authenticates once on 401 (openstack-client.md §2.5), maps
 /// errors through <see cref="ErrorMapper"/> and reads JSON with source-generated metadata.
 /// Logs method, path, status and request id — never headers or bodies.
 /// </summary>

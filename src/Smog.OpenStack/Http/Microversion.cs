@@ -36,7 +36,7 @@ public readonly record struct Microversion(int Major, int Minor) : IComparable<M
     public override string ToString() => $"{Major}.{Minor}";
 }
 
-/// <summary>The microversions a service endpoint supports, from its version document (spec §2.4).</summary>
+/// <summary>The microversions a service endpoint supports, from its version document (openstack-client.md §2.4).</summary>
 public sealed record VersionRange(Microversion Min, Microversion Max)
 {
     /// <summary>

@@ -5,7 +5,7 @@ using static Smog.Tests.Nova.FittingTestHosts;
 
 namespace Smog.Tests.Nova;
 
-/// <summary>The CPython set emulation and the sibling orders it yields (spec §3.2).</summary>
+/// <summary>The CPython set emulation and the sibling orders it yields (nova-26-numa-semantics.md §3.2).</summary>
 public sealed class FittingHostOrderTests
 {
     [Theory]

@@ -24,7 +24,7 @@ public sealed record NovaComputeConfig
     /// <summary>The CPU-set options as the Nova host model reads them (one rule for both uses).</summary>
     public ComputeCpuConfig CpuSets => new() { CpuDedicatedSet = CpuDedicatedSet, CpuSharedSet = CpuSharedSet, VcpuPinSet = VcpuPinSet };
 
-    /// <summary>The CPUs floating vCPUs may use (spec §3.1); see <see cref="ComputeCpuConfig.SharedCpus"/>.</summary>
+    /// <summary>The CPUs floating vCPUs may use (nova-26-numa-semantics.md §3.1); see <see cref="ComputeCpuConfig.SharedCpus"/>.</summary>
     public CpuSet SharedCpus(CpuSet online) => CpuSets.SharedCpus(online);
 
     /// <summary>The CPUs pinned vCPUs may use; see <see cref="ComputeCpuConfig.DedicatedCpus"/>.</summary>

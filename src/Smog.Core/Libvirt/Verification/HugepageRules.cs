@@ -6,7 +6,7 @@ using Smog.Units;
 namespace Smog.Libvirt.Verification;
 
 /// <summary>
-/// Huge pages (spec §4.3, §6.1): one &lt;page&gt; per guest cell with the requested (or a chosen
+/// Huge pages (nova-26-numa-semantics.md §4.3, §6.1): one &lt;page&gt; per guest cell with the requested (or a chosen
 /// large) size, nodeset = the guest cell index, a size the bound host cell offers, and
 /// memAccess='shared' on every guest cell; none when small pages or no size were requested.
 /// Also memory locking (hw:locked_memory, realtime).

@@ -5,7 +5,7 @@ namespace Smog.Nova.Fitting;
 /// <summary>
 /// The outcome of trying one guest cell on one host cell. <see cref="ChosenPageSizeKiB"/> is set
 /// as soon as the memory check resolved a page size, even when a later CPU check fails: Nova
-/// writes it into the guest cell at that point and it sticks (spec §4.1 quirk i).
+/// writes it into the guest cell at that point and it sticks (nova-26-numa-semantics.md §4.1 quirk i).
 /// <see cref="Packing"/> is set whenever pinning succeeded, even if the shared-CPU limits then fail.
 /// </summary>
 internal readonly record struct CellVerdict(bool Fits, long? ChosenPageSizeKiB, CorePacking? Packing, CellRefusal? Refusal = null);
@@ -25,7 +25,7 @@ public enum CellRefusal
     MemoryLimit,
 }
 
-/// <summary>Nova's <c>_numa_fit_instance_cell</c>: one guest cell against one host cell (spec §4.2).</summary>
+/// <summary>Nova's <c>_numa_fit_instance_cell</c>: one guest cell against one host cell (nova-26-numa-semantics.md §4.2).</summary>
 internal static class CellFitter
 {
     public static CellVerdict Evaluate(HostCellView view, RequestedCell guest, PageSizeRequest? pageSize, int reserved, FitLimits? limits)
@@ -78,7 +78,7 @@ internal static class CellFitter
     }
 }
 
-/// <summary>Page-size choice on one host cell (Nova's <c>_numa_cell_supports_pagesize_request</c>, spec §4.3).</summary>
+/// <summary>Page-size choice on one host cell (Nova's <c>_numa_cell_supports_pagesize_request</c>, nova-26-numa-semantics.md §4.3).</summary>
 internal static class PageSizeSelector
 {
     /// <summary>

@@ -10,7 +10,7 @@ public sealed record CorePacking(ImmutableSortedDictionary<int, int> Pinning, Cp
 
 /// <summary>
 /// Chooses pCPUs for a guest cell's pinned vCPUs on one host cell (Nova's
-/// <c>_pack_instance_onto_cores</c>, spec §4.4). Free sibling sets are walked in the host's
+/// <c>_pack_instance_onto_cores</c>, nova-26-numa-semantics.md §4.4). Free sibling sets are walked in the host's
 /// list order and threads in set order; nothing is sorted except the guest vCPUs.
 /// </summary>
 internal static class CorePacker

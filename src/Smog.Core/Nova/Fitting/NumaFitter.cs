@@ -13,7 +13,7 @@ public sealed record FitResult(FittedTopology? Topology, FitStats Stats)
 }
 
 /// <summary>
-/// Nova 26's <c>numa_fit_instance_to_host</c> (spec §4.1): orders the host cells, walks the
+/// Nova 26's <c>numa_fit_instance_to_host</c> (nova-26-numa-semantics.md §4.1): orders the host cells, walks the
 /// k-permutations of them in <c>itertools.permutations</c> order and returns the first one on
 /// which every guest cell fits (then PCI and network affinity hold).
 /// </summary>
@@ -42,7 +42,7 @@ public static class NumaFitter
     }
 
     /// <summary>
-    /// Three stable sorts, the last one primary (spec §4.1 step 2): free memory, then CPU usage
+    /// Three stable sorts, the last one primary (nova-26-numa-semantics.md §4.1 step 2): free memory, then CPU usage
     /// (shared) or free pCPUs (pinned), then free PCI devices when PCI stats exist.
     /// </summary>
     internal static ImmutableArray<NovaHostCell> OrderHostCells(

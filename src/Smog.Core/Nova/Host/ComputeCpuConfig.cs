@@ -21,7 +21,7 @@ public sealed record ComputeCpuConfig
     public static readonly ComputeCpuConfig Legacy = new();
 
     /// <summary>
-    /// CPUs for floating vCPUs (spec §3.1): vcpu_pin_set, else cpu_shared_set, else none when
+    /// CPUs for floating vCPUs (nova-26-numa-semantics.md §3.1): vcpu_pin_set, else cpu_shared_set, else none when
     /// cpu_dedicated_set is set, else every online CPU.
     /// </summary>
     public CpuSet SharedCpus(CpuSet online) =>

@@ -35,7 +35,7 @@ public sealed record NetworkMetadata(ImmutableSortedSet<string> Physnets, bool T
 /// the CPUs for floating vCPUs, <see cref="Pcpuset"/> those for pinning (equal under legacy
 /// configuration). <see cref="Siblings"/> lists the thread-sibling groups restricted to usable
 /// CPUs in <em>effective</em> order: list order and thread order are the order pinning walks
-/// them (spec §3.2). Memory in MiB.
+/// them (nova-26-numa-semantics.md §3.2). Memory in MiB.
 /// </summary>
 public sealed record NovaHostCell
 {

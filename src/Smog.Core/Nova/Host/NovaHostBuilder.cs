@@ -6,7 +6,7 @@ namespace Smog.Nova.Host;
 
 /// <summary>
 /// Builds <see cref="NovaHost"/> cells the way the libvirt driver reports them and the
-/// scheduler reloads them, so that sibling order is the order Nova pins in (spec §3.1, §3.2).
+/// scheduler reloads them, so that sibling order is the order Nova pins in (nova-26-numa-semantics.md §3.1, §3.2).
 /// </summary>
 public static class NovaHostBuilder
 {
@@ -81,7 +81,7 @@ public static class NovaHostBuilder
     /// <summary>
     /// The libvirt driver gives each CPU the tuple of its siblings (read into a set in ascending
     /// order), collects the tuples in a set, and turns each back into a set; sorting disjoint sets
-    /// keeps that iteration order. So the core order is the tuple-set order (spec §3.2 steps 1–2).
+    /// keeps that iteration order. So the core order is the tuple-set order (nova-26-numa-semantics.md §3.2 steps 1–2).
     /// </summary>
     private static IEnumerable<IReadOnlyList<int>> LibvirtOrder(CpuSet cpus, ImmutableArray<ImmutableArray<int>> groups)
     {
