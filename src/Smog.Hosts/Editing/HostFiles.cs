@@ -36,7 +36,7 @@ public static class HostFiles
     // chown may fail for a non-root user writing a file it owns already; that keeps its owner.
     private const string FinishScript =
         """
-        chmod "$3" "$1" && { [ -z "$4" ] || chown "$4" "$1" 2>/dev/null || [ "$(id -u)" != 0 ]; } && mv -f -- "$1" "$2"
+        chmod "$3" "$1" && { [ -z "$4" ] || chown "$4" "$1" 2>/dev/null || [ "$(id -u)" != 0 ] || { echo "cannot give it owner $4" >&2; false; }; } && mv -f -- "$1" "$2"
         """;
 
     private const string RemoveScript = """rm -f -- "$1" """;
