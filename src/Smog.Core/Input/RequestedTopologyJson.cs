@@ -17,7 +17,7 @@ internal static class RequestedTopologyJson
             Cpus = Opt(c.Item, "cpus") is { } cp ? Cpus(cp, $"{c.Path}.cpus") : Topology.CpuSet.Empty,
             Pcpus = Opt(c.Item, "pcpus") is { } pp ? Cpus(pp, $"{c.Path}.pcpus") : Topology.CpuSet.Empty,
             MemoryMiB = Long(Req(c.Item, "memory_mb", c.Path), $"{c.Path}.memory_mb"),
-            PageSize = Opt(c.Item, "pagesize_kb") is { } ps ? new PageSizeRequest(Long(ps, $"{c.Path}.pagesize_kb")) : null,
+            PageSize = Opt(c.Item, "pagesize_kb") is { } ps ? PageSizeRequest.FromNova(Long(ps, $"{c.Path}.pagesize_kb")) : null,
             CpuPolicy = Opt(c.Item, "cpu_policy") is { } pol ? Named(NovaNames.CpuPolicy, Str(pol, $"{c.Path}.cpu_policy"), $"{c.Path}.cpu_policy") : null,
             ThreadPolicy = Opt(c.Item, "cpu_thread_policy") is { } tp ? Named(NovaNames.ThreadPolicy, Str(tp, $"{c.Path}.cpu_thread_policy"), $"{c.Path}.cpu_thread_policy") : null,
         }).ToImmutableArray();

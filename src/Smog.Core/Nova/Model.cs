@@ -14,24 +14,73 @@ public enum CpuThreadPolicy { Prefer, Isolate, Require }
 
 public enum EmulatorThreadsPolicy { Share, Isolate }
 
-/// <summary>
-/// A page-size request as Nova stores it on an instance cell: −1 small, −2 large, −3 any,
-/// otherwise an explicit size in KiB.
-/// </summary>
-public readonly record struct PageSizeRequest(long Value)
+/// <summary>What a guest cell's page-size request asks for (<c>hw:mem_page_size</c>).</summary>
+public enum PageSizeKind
 {
-    public static readonly PageSizeRequest Small = new(-1);
-    public static readonly PageSizeRequest Large = new(-2);
-    public static readonly PageSizeRequest Any = new(-3);
-    public static PageSizeRequest OfKiB(long kib) => new(kib);
+    /// <summary>One size in KiB; first so that <c>default</c> is Nova's integer 0, "none requested".</summary>
+    Explicit,
+    Small,
+    Large,
+    Any,
+}
 
-    public bool IsExplicit => Value > 0;
-    public override string ToString() => Value switch
+/// <summary>
+/// A guest cell's page-size request: the smallest size, any huge size, any size, or an explicit
+/// size in KiB. Nova keeps it as one integer on the instance cell (−1 small, −2 large, −3 any,
+/// otherwise KiB); <see cref="FromNova"/> and <see cref="ToNova"/> translate at the JSON edge.
+/// </summary>
+/// <remarks>
+/// Nova's integer can also hold 0 (a byte string under 1 KiB, which Python truthiness then reads
+/// as "no page size") and negative sizes; both stay <see cref="PageSizeKind.Explicit"/>, so that
+/// a request converts back to the very integer it came from.
+/// </remarks>
+public readonly record struct PageSizeRequest
+{
+    private PageSizeRequest(PageSizeKind kind, long kib) => (Kind, KiB) = (kind, kib);
+
+    public static readonly PageSizeRequest Small = new(PageSizeKind.Small, 0);
+    public static readonly PageSizeRequest Large = new(PageSizeKind.Large, 0);
+    public static readonly PageSizeRequest Any = new(PageSizeKind.Any, 0);
+
+    public PageSizeKind Kind { get; }
+
+    /// <summary>The explicit size in KiB; 0 for small, large and any.</summary>
+    public long KiB { get; }
+
+    /// <summary>An explicit page size, in KiB (positive).</summary>
+    public static PageSizeRequest OfKiB(long kib) =>
+        kib > 0 ? new(PageSizeKind.Explicit, kib) : throw new ArgumentOutOfRangeException(nameof(kib), kib, "a page size is positive");
+
+    /// <summary>Reads Nova's <c>InstanceNUMACell.pagesize</c> integer.</summary>
+    public static PageSizeRequest FromNova(long value) => value switch
     {
-        -1 => "small",
-        -2 => "large",
-        -3 => "any",
-        _ => $"{Value}KiB",
+        -1 => Small,
+        -2 => Large,
+        -3 => Any,
+        _ => new(PageSizeKind.Explicit, value),
+    };
+
+    /// <summary>Nova's <c>InstanceNUMACell.pagesize</c> integer, as the oracle prints it.</summary>
+    public long ToNova() => Kind switch
+    {
+        PageSizeKind.Small => -1,
+        PageSizeKind.Large => -2,
+        PageSizeKind.Any => -3,
+        _ => KiB,
+    };
+
+    /// <summary>A positive explicit size.</summary>
+    public bool IsExplicit => Kind == PageSizeKind.Explicit && KiB > 0;
+
+    /// <summary>Python truthiness of Nova's integer: anything but an explicit 0 asks for pages.</summary>
+    public bool IsRequested => Kind != PageSizeKind.Explicit || KiB != 0;
+
+    public override string ToString() => Kind switch
+    {
+        PageSizeKind.Small => "small",
+        PageSizeKind.Large => "large",
+        PageSizeKind.Any => "any",
+        _ => $"{KiB}KiB",
     };
 }
 

@@ -6,7 +6,7 @@ using Smog.OpenStack.Http;
 namespace Smog.OpenStack.Compute;
 
 /// <summary>
-/// Nova at one negotiated microversion (spec §3.1): discovers the server's range, takes
+/// Nova at one negotiated microversion (openstack-client.md §3.1): discovers the server's range, takes
 /// min(wanted, server max) and sends it on every call in both headers keystoneauth sends.
 /// Never "latest", so shapes do not drift with the server.
 /// </summary>

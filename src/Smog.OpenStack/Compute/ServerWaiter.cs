@@ -18,7 +18,7 @@ public sealed class ServerFaultedException(NovaServer server, string target)
 }
 
 /// <summary>
-/// Polls a server until it reaches a status (Tempest's wait_for_server_status, spec §7): logs
+/// Polls a server until it reaches a status (Tempest's wait_for_server_status, openstack-client.md §7): logs
 /// status/task_state transitions, fails at once on ERROR with the server's fault, counts 404
 /// as done when waiting for deletion (and as "vanished" otherwise), keeps polling through
 /// transient 5xx and connection errors, and times out naming target, current state and elapsed time.

@@ -3,7 +3,7 @@ using Smog.OpenStack.Identity;
 
 namespace Smog.OpenStack.Config;
 
-/// <summary>Keystone auth types Smog speaks (spec §1.8), after alias folding.</summary>
+/// <summary>Keystone auth types Smog speaks (openstack-client.md §1.8), after alias folding.</summary>
 public enum AuthType
 {
     /// <summary><c>password</c>, <c>v3password</c>.</summary>
@@ -34,7 +34,7 @@ public sealed record AuthSettings
     public string? ProjectId { get; init; }
     public string? ProjectDomainName { get; init; }
     public string? ProjectDomainId { get; init; }
-    /// <summary>Domain scope (only when no project is configured, spec §1.5).</summary>
+    /// <summary>Domain scope (only when no project is configured, openstack-client.md §1.5).</summary>
     public string? DomainName { get; init; }
     public string? DomainId { get; init; }
     public string? SystemScope { get; init; }
@@ -49,7 +49,7 @@ public sealed record AuthSettings
         new[] { Password, Token, ApplicationCredentialSecret }.OfType<Secret>();
 }
 
-/// <summary>TLS choices (spec §1.7): <see cref="Verify"/> false means no verification at all.</summary>
+/// <summary>TLS choices (openstack-client.md §1.7): <see cref="Verify"/> false means no verification at all.</summary>
 public sealed record TlsSettings(bool Verify, string? CaCertFile, string? CertFile, string? KeyFile)
 {
     public static readonly TlsSettings Default = new(true, null, null, null);

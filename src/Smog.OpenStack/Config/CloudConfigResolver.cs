@@ -8,7 +8,7 @@ namespace Smog.OpenStack.Config;
 
 /// <summary>
 /// Resolves one cloud from clouds.yaml, secure.yaml, clouds-public.yaml, OS_* variables and
-/// --os-* options, the way openstackclient does (spec §1): layers low → high are defaults,
+/// --os-* options, the way openstackclient does (openstack-client.md §1): layers low → high are defaults,
 /// vendor profile, cloud entry (clouds + secure), the selected region's values, then OS_* and
 /// CLI values, which beat the file even inside <c>auth</c>.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed partial class CloudConfigResolver(ConfigEnvironment env, ILogger? 
     private const string DefaultOrigin = "default";
     private readonly ILogger log = logger ?? NullLogger.Instance;
 
-    /// <summary>OS_* variables that pick a cloud rather than describe one (spec §1.3).</summary>
+    /// <summary>OS_* variables that pick a cloud rather than describe one (openstack-client.md §1.3).</summary>
     private static readonly ImmutableHashSet<string> Selectors =
         ["OS_CLOUD", "OS_REGION_NAME", "OS_CLIENT_CONFIG_FILE", "OS_CLIENT_SECURE_FILE", "OS_CLOUD_NAME"];
 
@@ -139,7 +139,7 @@ public sealed partial class CloudConfigResolver(ConfigEnvironment env, ILogger? 
         ["identity_api_version"] = new Scalar("3", false, DefaultOrigin),
     };
 
-    /// <summary>Each describing OS_FOO_BAR becomes top-level key foo_bar (spec §1.3).</summary>
+    /// <summary>Each describing OS_FOO_BAR becomes top-level key foo_bar (openstack-client.md §1.3).</summary>
     private ConfigMap EnvLayer()
     {
         var layer = new ConfigMap();
@@ -178,7 +178,7 @@ public sealed partial class CloudConfigResolver(ConfigEnvironment env, ILogger? 
         return result;
     }
 
-    // ---- regions (spec §1.6) ------------------------------------------------------------------
+    // ---- regions (openstack-client.md §1.6) ------------------------------------------------------------------
 
     private sealed record Region(string Name, ConfigMap? Values);
 
@@ -225,7 +225,7 @@ public sealed partial class CloudConfigResolver(ConfigEnvironment env, ILogger? 
             ?? throw ConfigException.UnknownRegion(where, wanted, regions.Select(r => r.Name));
     }
 
-    // ---- normalisation (spec §1.5) -------------------------------------------------------------
+    // ---- normalisation (openstack-client.md §1.5) -------------------------------------------------------------
 
     /// <summary>Per layer: '-' → '_' at every depth, then the legacy renames, in auth too.</summary>
     private static ConfigMap Normalise(ConfigMap map)
@@ -283,7 +283,7 @@ public sealed partial class CloudConfigResolver(ConfigEnvironment env, ILogger? 
 
     /// <summary>
     /// domain_id/domain_name fill the user and project domains of a project-scoped cloud;
-    /// otherwise they are a domain scope (keystoneauth's rule, verified in spec §1.5).
+    /// otherwise they are a domain scope (keystoneauth's rule, verified in openstack-client.md §1.5).
     /// </summary>
     private static void ApplyDomains(ConfigMap auth)
     {
@@ -474,7 +474,7 @@ public sealed partial class CloudConfigResolver(ConfigEnvironment env, ILogger? 
         return new TlsSettings(verify, verify ? cacert : null, merged.Text("cert") is { } cert ? ExpandHome(cert) : null, merged.Text("key") is { } key ? ExpandHome(key) : null);
     }
 
-    /// <summary>True only for YAML true or the string "true" in any case (spec §1.5).</summary>
+    /// <summary>True only for YAML true or the string "true" in any case (openstack-client.md §1.5).</summary>
     private static bool IsTrue(Scalar? s) => s is not null && s.Text.Equals("true", StringComparison.OrdinalIgnoreCase);
 
     private string ExpandHome(string path) =>

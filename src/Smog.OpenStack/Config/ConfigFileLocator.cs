@@ -4,7 +4,7 @@ namespace Smog.OpenStack.Config;
 internal sealed record LoadedFile(string Path, ConfigMap Root);
 
 /// <summary>
-/// The openstacksdk search path (spec §1.1): per family, the first file that exists is the only
+/// The openstacksdk search path (openstack-client.md §1.1): per family, the first file that exists is the only
 /// one read. Directories in order, each with .yaml, .yml, .json; the OS_CLIENT_*_FILE variable
 /// is tried first.
 /// </summary>

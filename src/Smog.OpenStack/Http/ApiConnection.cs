@@ -15,7 +15,7 @@ namespace Smog.OpenStack.Http;
 /// One service endpoint, and the one send path of every client (Tempest's RestClient): builds
 /// the request of an <see cref="ApiCall{TRequest,TResponse}"/> under <see cref="BaseUri"/>, adds
 /// the token and the service's extra headers (microversions), re-authenticates once on 401
-/// (spec §2.5), maps errors through <see cref="ErrorMapper"/>, fails on a success status the
+/// (openstack-client.md §2.5), maps errors through <see cref="ErrorMapper"/>, fails on a success status the
 /// route does not expect, and reads the body with the route's source-generated metadata.
 /// Logs operation, method, path, status and request id — never headers or bodies.
 /// </summary>

@@ -48,7 +48,7 @@ public sealed class OpenStackBadRequestException(ApiError error) : OpenStackApiE
 /// <summary>401 after one re-authentication, or a refused token request.</summary>
 public sealed class OpenStackUnauthorizedException(ApiError error) : OpenStackApiException(error);
 
-/// <summary>403: policy refusal. <see cref="PolicyRule"/> is the rule Nova named, when it did (spec §4).</summary>
+/// <summary>403: policy refusal. <see cref="PolicyRule"/> is the rule Nova named, when it did (openstack-client.md §4).</summary>
 public sealed partial class OpenStackForbiddenException(ApiError error) : OpenStackApiException(error)
 {
     /// <summary>From "Policy doesn't allow os_compute_api:os-flavor-manage:create to be performed."</summary>

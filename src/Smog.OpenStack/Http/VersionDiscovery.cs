@@ -34,7 +34,7 @@ public sealed partial class VersionJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Reads a service's microversion range from its version document, unauthenticated
-/// (spec §2.4). Nova's catalog URL answers with one version; a root URL with a list, from which
+/// (openstack-client.md §2.4). Nova's catalog URL answers with one version; a root URL with a list, from which
 /// the CURRENT entry is taken. A URL ending in a project id that is not a version document is
 /// retried without it, as keystoneauth does.
 /// </summary>

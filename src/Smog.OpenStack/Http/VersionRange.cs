@@ -2,7 +2,7 @@ using Smog.Nova;
 
 namespace Smog.OpenStack.Http;
 
-/// <summary>The microversions a service endpoint supports, from its version document (spec §2.4).</summary>
+/// <summary>The microversions a service endpoint supports, from its version document (openstack-client.md §2.4).</summary>
 public sealed record VersionRange(Microversion Min, Microversion Max)
 {
     /// <summary>

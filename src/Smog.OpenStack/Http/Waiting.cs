@@ -2,7 +2,7 @@ namespace Smog.OpenStack.Http;
 
 /// <summary>
 /// How long to wait and how often to poll: every <see cref="Interval"/>, slowing to
-/// <see cref="SlowInterval"/> after <see cref="SlowAfter"/> (spec §7 Smog defaults).
+/// <see cref="SlowInterval"/> after <see cref="SlowAfter"/> (openstack-client.md §7 Smog defaults).
 /// </summary>
 public sealed record WaitOptions(TimeSpan Timeout, TimeSpan Interval, TimeSpan SlowInterval, TimeSpan SlowAfter)
 {

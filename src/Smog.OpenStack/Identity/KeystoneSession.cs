@@ -20,14 +20,14 @@ public sealed record KeystoneToken(
     ImmutableArray<string> Roles,
     ServiceCatalog Catalog)
 {
-    /// <summary>Zed's effective admin: role admin on a project-scoped token (spec §4).</summary>
+    /// <summary>Zed's effective admin: role admin on a project-scoped token (openstack-client.md §4).</summary>
     public bool IsAdmin => Roles.Contains("admin") && ProjectId is not null;
 }
 
 /// <summary>
 /// Authenticates against Keystone v3 and keeps one token: re-authenticates when it expires
 /// within <see cref="RefreshMargin"/> or when a service answered 401, one re-auth at a time
-/// (keystoneauth's session behaviour, spec §2.5).
+/// (keystoneauth's session behaviour, openstack-client.md §2.5).
 /// </summary>
 public sealed class KeystoneSession : ITokenSource, IDisposable
 {

@@ -4,7 +4,7 @@ using Smog.OpenStack.Http;
 namespace Smog.OpenStack.Identity;
 
 /// <summary>
-/// The token's service catalog and keystoneauth's endpoint choice (spec §2.3): service type,
+/// The token's service catalog and keystoneauth's endpoint choice (openstack-client.md §2.3): service type,
 /// then the first interface in preference order that has endpoints, then region (region_id,
 /// falling back to region; empty = any), skipping empty URLs; first match wins.
 /// </summary>

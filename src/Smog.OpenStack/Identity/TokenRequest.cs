@@ -5,7 +5,7 @@ using Smog.OpenStack.Http;
 namespace Smog.OpenStack.Identity;
 
 /// <summary>
-/// Builds POST /v3/auth/tokens (spec §2.1): identity method from the auth type, scope from the
+/// Builds POST /v3/auth/tokens (openstack-client.md §2.1): identity method from the auth type, scope from the
 /// configured project / domain / system. The body holds secrets: it is only ever written to the
 /// request, never logged.
 /// </summary>

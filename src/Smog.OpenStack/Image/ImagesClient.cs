@@ -40,7 +40,7 @@ public sealed record GlanceImages
     [JsonPropertyName("schema")] public string? Schema { get; init; }
 }
 
-/// <summary>POST /v2/images. Properties are top-level and must be strings (spec §6).</summary>
+/// <summary>POST /v2/images. Properties are top-level and must be strings (openstack-client.md §6).</summary>
 public sealed record ImageCreate(string Name, string DiskFormat, string ContainerFormat = "bare", string Visibility = "private")
 {
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();

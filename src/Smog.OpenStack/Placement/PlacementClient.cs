@@ -80,7 +80,7 @@ public sealed record TraitList([property: JsonPropertyName("traits")] List<strin
 public sealed partial class PlacementJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// Placement, read-only (spec §5: writes need generations and belong to Nova). Sends
+/// Placement, read-only (openstack-client.md §5: writes need generations and belong to Nova). Sends
 /// <c>OpenStack-API-Version: placement X</c> negotiated from the root document's max_version.
 /// </summary>
 public sealed class PlacementClient

@@ -9,7 +9,7 @@ public class CpuTopologyChooserTests
 {
     public static TheoryData<string, Flavor, ImageProperties, string> Rows => new()
     {
-        // description, flavor, image, sockets:cores:threads or exception class (spec §5 examples)
+        // description, flavor, image, sockets:cores:threads or exception class (nova-26-numa-semantics.md §5 examples)
         { "default is one socket per vCPU", Flavor(8, 4096), ImageProperties.None, "8:1:1" },
         { "preferred sockets", Flavor(8, 4096, ("hw:cpu_sockets", "2")), ImageProperties.None, "2:4:1" },
         { "preferred threads", Flavor(8, 4096, ("hw:cpu_threads", "2")), ImageProperties.None, "4:1:2" },

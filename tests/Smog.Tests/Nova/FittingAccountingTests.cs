@@ -9,7 +9,7 @@ using static Smog.Tests.Nova.FittingTestHosts;
 
 namespace Smog.Tests.Nova;
 
-/// <summary>Claims, releases and Nova's pinning errors (spec §8), and the NUMA filter (spec §7).</summary>
+/// <summary>Claims, releases and Nova's pinning errors (nova-26-numa-semantics.md §8), and the NUMA filter (nova-26-numa-semantics.md §7).</summary>
 public sealed class FittingAccountingTests
 {
     private static FittedTopology Dedicated4OnH2T => NumaFitter.Fit(H2T, Request(4, 4096, policy: CpuPolicy.Dedicated)).Topology!;

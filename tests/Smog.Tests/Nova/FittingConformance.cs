@@ -9,7 +9,7 @@ namespace Smog.Tests.Nova;
 /// contract fields: fits, filter_passes, host cell, page size, reserved CPUs and pinning.
 /// Pinning must match exactly where Nova's thread order is stable; inside cores whose thread
 /// ids collide in CPython's 8-slot set (ids congruent mod 8) Nova's order flips on copies
-/// (spec §3.2), so there only the core each vCPU lands on must match.
+/// (nova-26-numa-semantics.md §3.2), so there only the core each vCPU lands on must match.
 /// </summary>
 internal static class FittingConformance
 {

@@ -8,7 +8,7 @@ using static Smog.Tests.Nova.FittingTestHosts;
 
 namespace Smog.Tests.Nova;
 
-/// <summary>The worked examples of spec §6.2, all confirmed against real Nova 26.</summary>
+/// <summary>The worked examples of nova-26-numa-semantics.md §6.2, all confirmed against real Nova 26.</summary>
 public sealed class FittingEngineTests
 {
     private static FittedTopology Fit(NovaHost host, RequestedTopology request, FitOptions? options = null) =>

@@ -1,12 +1,13 @@
 using Smog.Nova.Config;
 using Smog.Nova.Scheduling;
 using Smog.Nova.Host;
+using Smog.Nova.Python;
 using Smog.Topology;
 using static Smog.Tests.Nova.FittingTestHosts;
 
 namespace Smog.Tests.Nova;
 
-/// <summary>The CPython set emulation and the sibling orders it yields (spec §3.2).</summary>
+/// <summary>The CPython set emulation and the sibling orders it yields (nova-26-numa-semantics.md §3.2).</summary>
 public sealed class FittingHostOrderTests
 {
     [Theory]
@@ -15,7 +16,7 @@ public sealed class FittingHostOrderTests
     [InlineData(new[] { 5 }, 10633305690110184711UL)]
     [InlineData(new int[0], 5740354900026072187UL)]
     public void Tuple_hash_matches_cpython_311(int[] tuple, ulong expected) =>
-        Assert.Equal(expected, CPythonHash.OfTuple(tuple));
+        Assert.Equal(expected, PyHash.OfTuple(tuple));
 
     public static TheoryData<string, int[], int[]> IntSets => new()
     {
@@ -31,7 +32,7 @@ public sealed class FittingHostOrderTests
     public void Int_set_iterates_like_cpython(string description, int[] inserted, int[] expected)
     {
         _ = description;
-        Assert.Equal(expected, CPythonHash.IntSetOrder(inserted));
+        Assert.Equal(expected, PySet.IntOrder(inserted));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Smog.Topology;
 
 namespace Smog.Tests.Nova;
 
-/// <summary>The named hosts and requests of spec §6.2, built the way the oracle builds them.</summary>
+/// <summary>The named hosts and requests of nova-26-numa-semantics.md §6.2, built the way the oracle builds them.</summary>
 internal static class FittingTestHosts
 {
     /// <summary>Oracle shorthand numbering: cpu = thread·(N·C) + node·C + core.</summary>

@@ -15,8 +15,8 @@ public class MicroversionTests
 
     [Fact]
     public void Text_round_trips() =>
-        Gen.Int[0, 9].Select(Gen.Int[0, 200]).Sample((major, minor) =>
-            Microversion.Parse(new Microversion(major, minor).ToString()) == new Microversion(major, minor));
+        Property.ForAll(Gen.Int[0, 9].Select(Gen.Int[0, 200]), v =>
+            Microversion.Parse(new Microversion(v.Item1, v.Item2).ToString()) == new Microversion(v.Item1, v.Item2));
 
     [Theory]
     [InlineData("latest")]

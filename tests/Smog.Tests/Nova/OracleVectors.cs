@@ -91,7 +91,7 @@ internal static class OracleComparison
             var e = cells[i];
             var a = actual.Cells[i];
             var expectedCell = $"cpus={Ids(e, "cpus")} pcpus={Ids(e, "pcpus")} mem={e.GetProperty("memory_mb").GetInt64()} page={Num(e, "pagesize_kb")} policy={Str(e, "cpu_policy")} thread={Str(e, "cpu_thread_policy")}";
-            var actualCell = $"cpus={a.Cpus} pcpus={a.Pcpus} mem={a.MemoryMiB} page={a.PageSize?.Value} policy={a.CpuPolicy?.ToString().ToLowerInvariant()} thread={a.ThreadPolicy?.ToString().ToLowerInvariant()}";
+            var actualCell = $"cpus={a.Cpus} pcpus={a.Pcpus} mem={a.MemoryMiB} page={a.PageSize?.ToNova()} policy={a.CpuPolicy?.ToString().ToLowerInvariant()} thread={a.ThreadPolicy?.ToString().ToLowerInvariant()}";
             if (expectedCell != actualCell) yield return $"cell {i}: expected {expectedCell}, got {actualCell}";
         }
     }

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Smog.Nova;
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
+using Smog.Nova;
 
 namespace Smog.Tests.Nova;
 
@@ -40,7 +41,7 @@ public class SpecSyntaxTests
     public void Page_sizes_follow_the_iec_rules_of_nova_at_boot(string description, string value, long? kib)
     {
         _ = description;
-        Assert.Equal(kib, PageSizeSyntax.Parse(value)?.Request.Value);
+        Assert.Equal(kib, PageSizeSyntax.Parse(value)?.Request.ToNova());
     }
 
     [Theory]
@@ -114,7 +115,7 @@ public class SpecSyntaxTests
             var row = JsonDocument.Parse(line).RootElement;
             var spec = row.GetProperty("spec").GetString()!;
             Assert.True(NovaCpuSpec.TryParseOrdered(spec, out var flavorOrder, out _));
-            Assert.Equal(row.GetProperty("flavor_order").EnumerateArray().Select(e => e.GetInt32()), flavorOrder!.Items);
+            Assert.Equal(row.GetProperty("flavor_order").EnumerateArray().Select(e => e.GetInt32()), flavorOrder!.InOrder());
             var image = new ImageProperties(new Dictionary<string, string> { ["hw_numa_cpus.0"] = spec }.ToImmutableSortedDictionary());
             var (meta, _) = NovaImageMeta.From(image);
             Assert.Equal(row.GetProperty("image_order").EnumerateArray().Select(e => e.GetInt32()), meta!.NumaCpus!.Value[0]);

@@ -2,11 +2,11 @@ using System.ComponentModel;
 using System.Globalization;
 using Smog.Cli.Input;
 using Smog.Cli.Commands.Verify;
-using Smog.Libvirt.Facts;
 using Smog.Libvirt.FakeNuma;
 using Smog.Libvirt.Syntax;
-using Spectre.Console;
+using Smog.Units;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace Smog.Cli.Commands.Xml;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Smog.Topology;
+using Smog.Units;
 
 namespace Smog.Libvirt.Facts;
 

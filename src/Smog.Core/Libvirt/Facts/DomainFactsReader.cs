@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using Smog.Libvirt.Syntax;
 using Smog.Topology;
+using Smog.Units;
 
 namespace Smog.Libvirt.Facts;
 

@@ -1,3 +1,4 @@
+using Smog.Units;
 using System.Collections.Immutable;
 using Smog.Libvirt.Facts;
 using Smog.Libvirt.Syntax;

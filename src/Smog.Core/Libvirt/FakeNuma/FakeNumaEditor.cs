@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using Smog.Libvirt.Facts;
 using Smog.Libvirt.Syntax;
 using Smog.Topology;
+using Smog.Units;
 
 namespace Smog.Libvirt.FakeNuma;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Smog.Libvirt.Facts;
 using Smog.Topology;
+using Smog.Units;
 
 namespace Smog.Libvirt.FakeNuma;
 

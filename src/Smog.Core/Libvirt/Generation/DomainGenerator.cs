@@ -21,7 +21,7 @@ public sealed record GenerationInput(
     ResolvedConstraints? Resolved);
 
 /// <summary>
-/// Writes the NUMA-relevant domain elements Nova 26's libvirt driver writes (spec §6.1): memory,
+/// Writes the NUMA-relevant domain elements Nova 26's libvirt driver writes (nova-26-numa-semantics.md §6.1): memory,
 /// memoryBacking, numatune, vcpu, cputune and cpu, in that order, mirroring
 /// <c>LibvirtDriver._get_guest_numa_config</c>, <c>_get_guest_memory_backing_config</c> and
 /// <c>_get_guest_cpu_config</c>.

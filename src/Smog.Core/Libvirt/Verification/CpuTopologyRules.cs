@@ -3,8 +3,8 @@ using Smog.Libvirt.Facts;
 namespace Smog.Libvirt.Verification;
 
 /// <summary>
-/// Guest CPU topology (spec §5): sockets×dies×cores×threads = vCPUs, within the flavor/image
-/// maxima, equal to get_best_cpu_topology's choice; and the realtime scheduler (spec §6.1).
+/// Guest CPU topology (nova-26-numa-semantics.md §5): sockets×dies×cores×threads = vCPUs, within the flavor/image
+/// maxima, equal to get_best_cpu_topology's choice; and the realtime scheduler (nova-26-numa-semantics.md §6.1).
 /// </summary>
 internal static class CpuTopologyRules
 {

@@ -5,7 +5,7 @@ using Smog.Topology;
 namespace Smog.Libvirt.Verification;
 
 /// <summary>
-/// &lt;emulatorpin&gt; (Nova's <c>_get_emulatorpin_cpuset</c>, spec §6.1): isolate → one reserved
+/// &lt;emulatorpin&gt; (Nova's <c>_get_emulatorpin_cpuset</c>, nova-26-numa-semantics.md §6.1): isolate → one reserved
 /// pCPU of guest cell 0's host cell, apart from every vCPU pin and every other guest; share with
 /// cpu_shared_set → that set; otherwise the union of the non-realtime vCPUs' pins.
 /// </summary>

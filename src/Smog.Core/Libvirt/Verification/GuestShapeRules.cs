@@ -1,8 +1,9 @@
 using Smog.Libvirt.Facts;
+using Smog.Units;
 
 namespace Smog.Libvirt.Verification;
 
-/// <summary>vCPU count, memory, and the guest NUMA cells against the requested topology (spec §2, §6.1).</summary>
+/// <summary>vCPU count, memory, and the guest NUMA cells against the requested topology (nova-26-numa-semantics.md §2, §6.1).</summary>
 internal static class GuestShapeRules
 {
     public static IEnumerable<Finding> Check(VerificationContext c)
@@ -40,7 +41,7 @@ internal static class GuestShapeRules
         }
     }
 
-    // Without an instance NUMA topology Nova writes no <numa>, no <numatune> (spec §6.1).
+    // Without an instance NUMA topology Nova writes no <numa>, no <numatune> (nova-26-numa-semantics.md §6.1).
     private static IEnumerable<Finding> NoNumaExpected(DomainFacts d)
     {
         if (d.HasGuestNuma)

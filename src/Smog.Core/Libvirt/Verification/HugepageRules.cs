@@ -1,11 +1,12 @@
 using Smog.Libvirt.Facts;
 using Smog.Nova;
 using Smog.Topology;
+using Smog.Units;
 
 namespace Smog.Libvirt.Verification;
 
 /// <summary>
-/// Huge pages (spec §4.3, §6.1): one &lt;page&gt; per guest cell with the requested (or a chosen
+/// Huge pages (nova-26-numa-semantics.md §4.3, §6.1): one &lt;page&gt; per guest cell with the requested (or a chosen
 /// large) size, nodeset = the guest cell index, a size the bound host cell offers, and
 /// memAccess='shared' on every guest cell; none when small pages or no size were requested.
 /// Also memory locking (hw:locked_memory, realtime).
@@ -20,8 +21,8 @@ internal static class HugepageRules
         var pages = d.MemoryBacking?.Pages ?? [];
         var request = c.Requested?.Cells[0].PageSize;
         var smallest = c.Host.Cells.FirstOrDefault()?.Pages is { IsEmpty: false } p ? p.Min(x => x.SizeKiB) : 4;
-        var wantsLarge = request is { } r && (r == PageSizeRequest.Large || (r.IsExplicit && r.Value > smallest));
-        if (request is null || request == PageSizeRequest.Small || (request.Value.IsExplicit && request.Value.Value <= smallest))
+        var wantsLarge = request is { } r && (r == PageSizeRequest.Large || (r.IsExplicit && r.KiB > smallest));
+        if (request is null || request == PageSizeRequest.Small || (request.Value.IsExplicit && request.Value.KiB <= smallest))
         {
             foreach (var page in pages)
                 yield return new(RuleIds.HugepageNone, Severity.Error, "huge pages back the guest although none were requested",
@@ -54,7 +55,7 @@ internal static class HugepageRules
     private static IEnumerable<Finding> OnePage(VerificationContext c, GuestCellFact cell, HugepageFact page, PageSizeRequest request, long smallest)
     {
         var sizeKiB = (long)page.Size.KiB;
-        if (request.IsExplicit && sizeKiB != request.Value)
+        if (request.IsExplicit && sizeKiB != request.KiB)
             yield return new(RuleIds.HugepagePage, Severity.Error, $"guest cell {cell.Id} is backed by other pages than requested",
                 Expected(request), $"{page.Size}", page.Evidence);
         else if (request == PageSizeRequest.Large && sizeKiB <= smallest)
@@ -79,5 +80,5 @@ internal static class HugepageRules
                 "<locked/>", "absent", c.Domain.MemoryBacking?.Evidence ?? new Evidence("/domain/memoryBacking", ""));
     }
 
-    private static string Expected(PageSizeRequest r) => r.IsExplicit ? $"{ByteSize.FromKiB((ulong)r.Value)}" : r.ToString();
+    private static string Expected(PageSizeRequest r) => r.IsExplicit ? $"{ByteSize.FromKiB((ulong)r.KiB)}" : r.ToString();
 }

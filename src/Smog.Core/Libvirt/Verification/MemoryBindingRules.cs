@@ -5,7 +5,7 @@ namespace Smog.Libvirt.Verification;
 
 /// <summary>
 /// &lt;numatune&gt;: Nova always binds strictly, one memnode per guest cell on one existing host
-/// cell, and the guest-wide nodeset is the union of the memnodes (spec §1.1, §6.1).
+/// cell, and the guest-wide nodeset is the union of the memnodes (nova-26-numa-semantics.md §1.1, §6.1).
 /// </summary>
 internal static class MemoryBindingRules
 {

@@ -5,7 +5,7 @@ using Smog.Topology;
 namespace Smog.Libvirt.Verification;
 
 /// <summary>
-/// PCI NUMA affinity (spec §4.6) for passed-through devices and SR-IOV VFs of a NUMA guest:
+/// PCI NUMA affinity (nova-26-numa-semantics.md §4.6) for passed-through devices and SR-IOV VFs of a NUMA guest:
 /// <c>required</c> → the device's node is a bound host cell; <c>legacy</c> → bound, or a device
 /// without NUMA affinity; <c>preferred</c> → bound is only preferred (warning); <c>socket</c> → the
 /// device's node shares a socket with a bound cell.

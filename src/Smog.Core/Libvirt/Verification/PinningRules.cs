@@ -6,7 +6,7 @@ namespace Smog.Libvirt.Verification;
 /// <summary>
 /// vCPU placement: each pinned vCPU on exactly one pCPU of the dedicated pool inside the host cell
 /// its guest cell's memory is bound to; floating vCPUs on that cell's shared pool; no pCPU shared
-/// with another guest's pinned vCPUs (spec §3.1, §6.1, §8).
+/// with another guest's pinned vCPUs (nova-26-numa-semantics.md §3.1, §6.1, §8).
 /// </summary>
 internal static class PinningRules
 {

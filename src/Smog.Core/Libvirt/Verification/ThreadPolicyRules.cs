@@ -5,7 +5,7 @@ using Smog.Topology;
 namespace Smog.Libvirt.Verification;
 
 /// <summary>
-/// SMT thread policies for pinned vCPUs (spec §4.4): <c>require</c> fills sibling threads,
+/// SMT thread policies for pinned vCPUs (nova-26-numa-semantics.md §4.4): <c>require</c> fills sibling threads,
 /// <c>isolate</c> keeps every sibling of a pinned pCPU unused by anyone, <c>prefer</c> fills
 /// whole free cores first when there are enough of them.
 /// </summary>

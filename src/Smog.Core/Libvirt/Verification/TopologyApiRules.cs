@@ -1,5 +1,6 @@
 using Smog.Libvirt.Facts;
 using Smog.Topology;
+using Smog.Units;
 
 namespace Smog.Libvirt.Verification;
 

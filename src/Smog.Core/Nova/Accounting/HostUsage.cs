@@ -12,7 +12,7 @@ public sealed record UsageResult(NovaHost? Host, NovaError? Error)
 
 /// <summary>
 /// Claims and releases a fitted instance on a host the way Nova 26 accounts it
-/// (<c>numa_usage_from_instance_numa</c>, spec §8): page counts, memory_usage and cpu_usage on
+/// (<c>numa_usage_from_instance_numa</c>, nova-26-numa-semantics.md §8): page counts, memory_usage and cpu_usage on
 /// each host cell holding a guest cell, and pinned pCPUs (whole cores under isolate) for
 /// dedicated and mixed cells.
 /// </summary>

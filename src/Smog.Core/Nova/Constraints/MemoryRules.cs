@@ -1,3 +1,4 @@
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
 
 namespace Smog.Nova.Constraints;
@@ -18,7 +19,7 @@ internal static class MemoryRules
             throw Forbidden(fromImage!, "<empty>");
         if (!PythonSyntax.Truthy(fromFlavor)) return null;
         var requested = Parse(fromFlavor!);
-        if (PythonSyntax.Truthy(fromImage) && requested.KiB is -3.0 or -2.0)
+        if (PythonSyntax.Truthy(fromImage) && requested.Kind is PageSizeKind.Any or PageSizeKind.Large)
             return Parse(fromImage!);
         if (PythonSyntax.Truthy(fromImage))
             throw Forbidden(fromImage!, fromFlavor!);

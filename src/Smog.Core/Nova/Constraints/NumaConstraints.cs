@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
 using Smog.Topology;
 
@@ -9,7 +10,7 @@ namespace Smog.Nova.Constraints;
 /// topology, or the refusal nova-api answers at server create (HTTP 400/403).
 /// </summary>
 /// <remarks>
-/// Rules are checked in Nova's order (spec §1.4) and the first failure wins:
+/// Rules are checked in Nova's order (nova-26-numa-semantics.md §1.4) and the first failure wins:
 /// 1. CPU policy, thread policy, realtime mask, dedicated mask, emulator threads policy;
 /// 2. explicit <c>resources:VCPU/PCPU</c> and <c>trait:HW_CPU_HYPERTHREADING</c> against the policies;
 /// 3. policy sanity (thread/emulator/mask/realtime need dedicated or mixed);

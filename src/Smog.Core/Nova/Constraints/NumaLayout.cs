@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
 using Smog.Topology;
 
@@ -115,7 +116,7 @@ internal static class NumaLayout
     }
 
     private static ImmutableArray<int> ParseCpus(string key, string value) =>
-        NovaCpuSpec.TryParseOrdered(value, out var set, out var error) ? [.. set.Items]
+        NovaCpuSpec.TryParseOrdered(value, out var set, out var error) ? [.. set.InOrder()]
             : throw new ConstraintViolation(error.ExceptionClass, $"{key}: {error.Message}");
 
     private static long ParseMem(string key, string value) =>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
 
 namespace Smog.Nova.Constraints;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
 
 namespace Smog.Nova.Constraints;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
 
 namespace Smog.Nova.CpuTopology;
@@ -28,7 +29,7 @@ public sealed record CpuTopologyResult(GuestCpuTopology? Topology, NovaError? Er
 /// 3. Candidates s·c·t = vCPUs with each ≤ min(vCPUs, limit), sorted by (s·c, s, t) descending;
 ///    none is <c>ImageVCPULimitsRangeImpossible</c>.
 /// 4. Stable re-order by how many non-zero preferences match (3, 2, 1, 0); the first wins.
-/// Guest NUMA cells do not influence the choice in Nova 26 (spec §5, confirmed with the oracle).
+/// Guest NUMA cells do not influence the choice in Nova 26 (nova-26-numa-semantics.md §5, confirmed with the oracle).
 /// </remarks>
 public static class CpuTopologyChooser
 {

@@ -1,3 +1,4 @@
+using Smog.Nova.Python;
 using Smog.Nova.Specs;
 
 namespace Smog.Nova.Filters;

@@ -4,7 +4,7 @@ using Smog.Nova.Host;
 namespace Smog.Nova.Filters;
 
 /// <summary>
-/// Nova 26's NUMATopologyFilter (spec §7): rejects 'require' on a host without SMT from the raw
+/// Nova 26's NUMATopologyFilter (nova-26-numa-semantics.md §7): rejects 'require' on a host without SMT from the raw
 /// flavor/image values, then runs the fit on a copy of the request with the host's allocation
 /// ratios as limits (result discarded; the compute claim recomputes it).
 /// </summary>

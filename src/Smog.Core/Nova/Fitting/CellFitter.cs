@@ -5,7 +5,7 @@ namespace Smog.Nova.Fitting;
 /// <summary>
 /// The outcome of trying one guest cell on one host cell. <see cref="ChosenPageSizeKiB"/> is set
 /// as soon as the memory check resolved a page size, even when a later CPU check fails: Nova
-/// writes it into the guest cell at that point and it sticks (spec §4.1 quirk i).
+/// writes it into the guest cell at that point and it sticks (nova-26-numa-semantics.md §4.1 quirk i).
 /// <see cref="Packing"/> is set whenever pinning succeeded, even if the shared-CPU limits then fail.
 /// </summary>
 internal readonly record struct CellVerdict(bool Fits, long? ChosenPageSizeKiB, CorePacking? Packing, CellRefusal? Refusal = null);
@@ -25,14 +25,14 @@ public enum CellRefusal
     MemoryLimit,
 }
 
-/// <summary>Nova's <c>_numa_fit_instance_cell</c>: one guest cell against one host cell (spec §4.2).</summary>
+/// <summary>Nova's <c>_numa_fit_instance_cell</c>: one guest cell against one host cell (nova-26-numa-semantics.md §4.2).</summary>
 internal static class CellFitter
 {
-    public static CellVerdict Evaluate(HostCellView view, RequestedCell guest, long? pageSize, int reserved, FitLimits? limits)
+    public static CellVerdict Evaluate(HostCellView view, RequestedCell guest, PageSizeRequest? pageSize, int reserved, FitLimits? limits)
     {
         var host = view.Cell;
         long? chosen = null;
-        if (pageSize is { } requested and not 0)
+        if (pageSize is { IsRequested: true } requested)
         {
             chosen = PageSizeSelector.Select(host, requested, guest.MemoryMiB);
             if (chosen is null) return new(false, null, null, CellRefusal.PageSize);
@@ -78,7 +78,7 @@ internal static class CellFitter
     }
 }
 
-/// <summary>Page-size choice on one host cell (Nova's <c>_numa_cell_supports_pagesize_request</c>, spec §4.3).</summary>
+/// <summary>Page-size choice on one host cell (Nova's <c>_numa_cell_supports_pagesize_request</c>, nova-26-numa-semantics.md §4.3).</summary>
 internal static class PageSizeSelector
 {
     /// <summary>
@@ -86,15 +86,15 @@ internal static class PageSizeSelector
     /// small → the smallest size; large → all but the smallest; any → all; explicit → that size
     /// only (absent on the cell → no fit). Null when none fits.
     /// </summary>
-    public static long? Select(NovaHostCell host, long request, long memoryMiB)
+    public static long? Select(NovaHostCell host, PageSizeRequest request, long memoryMiB)
     {
         var sizes = host.Mempages.Select(p => p.SizeKiB).OrderDescending().ToList();
-        IEnumerable<long> candidates = request switch
+        IEnumerable<long> candidates = request.Kind switch
         {
-            -1 => sizes.TakeLast(1),
-            -2 => sizes.Take(Math.Max(0, sizes.Count - 1)),
-            -3 => sizes,
-            _ => [request],
+            PageSizeKind.Small => sizes.TakeLast(1),
+            PageSizeKind.Large => sizes.Take(Math.Max(0, sizes.Count - 1)),
+            PageSizeKind.Any => sizes,
+            _ => [request.KiB],
         };
         var kib = memoryMiB * 1024;
         foreach (var size in candidates)

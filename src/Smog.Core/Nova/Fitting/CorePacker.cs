@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Smog.Nova.Host;
+using Smog.Nova.Python;
 using Smog.Topology;
 
 namespace Smog.Nova.Fitting;
@@ -9,7 +10,7 @@ public sealed record CorePacking(ImmutableSortedDictionary<int, int> Pinning, Cp
 
 /// <summary>
 /// Chooses pCPUs for a guest cell's pinned vCPUs on one host cell (Nova's
-/// <c>_pack_instance_onto_cores</c>, spec §4.4). Free sibling sets are walked in the host's
+/// <c>_pack_instance_onto_cores</c>, nova-26-numa-semantics.md §4.4). Free sibling sets are walked in the host's
 /// list order and threads in set order; nothing is sorted except the guest vCPUs.
 /// </summary>
 internal static class CorePacker
@@ -95,8 +96,8 @@ internal static class CorePacker
         IReadOnlyList<int>? freeOrder = null;
         IReadOnlyList<int> FreeOrder() => freeOrder ??= host.Layout is { } layout && CpuSet.Of(layout.PinnedCpus.InOrder()) == host.PinnedCpus
                 && CpuSet.Of(layout.Pcpuset.InOrder()) == host.Pcpuset
-            ? CPythonSet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
-            : CPythonHash.IntSetOrder(free);
+            ? PySet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
+            : PySet.IntOrder(free);
         var result = new List<List<int>>(host.Siblings.Length);
         foreach (var sib in host.Siblings)
         {
@@ -104,7 +105,7 @@ internal static class CorePacker
                 ? sib.Where(free.Contains) : FreeOrder().Where(sib.Contains);
             var threads = walk.ToList();
             if (threads.Count == 0) continue;
-            result.Add(order == ThreadOrder.CPython && threads.Count > 1 ? [.. CPythonHash.IntSetOrder(threads)] : threads);
+            result.Add(order == ThreadOrder.CPython && threads.Count > 1 ? [.. PySet.IntOrder(threads)] : threads);
         }
         return result;
     }

@@ -13,7 +13,7 @@ public sealed record FitResult(FittedTopology? Topology, FitStats Stats)
 }
 
 /// <summary>
-/// Nova 26's <c>numa_fit_instance_to_host</c> (spec §4.1): orders the host cells, walks the
+/// Nova 26's <c>numa_fit_instance_to_host</c> (nova-26-numa-semantics.md §4.1): orders the host cells, walks the
 /// k-permutations of them in <c>itertools.permutations</c> order and returns the first one on
 /// which every guest cell fits (then PCI and network affinity hold).
 /// </summary>
@@ -42,7 +42,7 @@ public static class NumaFitter
     }
 
     /// <summary>
-    /// Three stable sorts, the last one primary (spec §4.1 step 2): free memory, then CPU usage
+    /// Three stable sorts, the last one primary (nova-26-numa-semantics.md §4.1 step 2): free memory, then CPU usage
     /// (shared) or free pCPUs (pinned), then free PCI devices when PCI stats exist.
     /// </summary>
     internal static ImmutableArray<NovaHostCell> OrderHostCells(
@@ -77,7 +77,7 @@ public static class NumaFitter
         private readonly HostCellView[] _views = [.. cells.Select(c => new HostCellView(c, host.ThreadOrder))];
         private readonly int _n = cells.Length;
         private readonly int _k = request.Cells.Length;
-        private readonly GuestState[] _guests = [.. request.Cells.Select((c, i) => new GuestState(i, c.PageSize?.Value))];
+        private readonly GuestState[] _guests = [.. request.Cells.Select((c, i) => new GuestState(i, c.PageSize))];
         private readonly HashSet<(int Host, int Guest)> _fit = [];
         private readonly HashSet<(int Host, int Guest)> _noFit = [];
         private readonly bool _isolateEmulator = request.EmulatorThreads == EmulatorThreadsPolicy.Isolate;
@@ -128,7 +128,7 @@ public static class NumaFitter
             // Emulator threads isolate: one extra pCPU on the host cell of guest cell 0.
             var reserved = _isolateEmulator && index == 0 ? 1 : 0;
             var verdict = CellFitter.Evaluate(view, request.Cells[index], guest.PageSize, reserved, options.Limits);
-            if (verdict.ChosenPageSizeKiB is { } size) guest.PageSize = size;
+            if (verdict.ChosenPageSizeKiB is { } size) guest.PageSize = PageSizeRequest.FromNova(size); // Nova writes the size into the cell's integer
             if (verdict.Packing is { } packing)
             {
                 guest.Packing = packing;
@@ -158,10 +158,10 @@ public static class NumaFitter
         /// </summary>
         private int LiveHostCells()
         {
-            var sizes = cells.SelectMany(c => c.Mempages.Select(p => (long?)p.SizeKiB)).Distinct().ToList();
+            var sizes = cells.SelectMany(c => c.Mempages.Select(p => (PageSizeRequest?)PageSizeRequest.FromNova(p.SizeKiB))).Distinct().ToList();
             bool Accepts(HostCellView cell, RequestedCell guest)
             {
-                var pageSizes = guest.PageSize is { } ps ? [ps.Value, .. sizes] : new List<long?> { null };
+                var pageSizes = guest.PageSize is { } ps ? [ps, .. sizes] : new List<PageSizeRequest?> { null };
                 return pageSizes.Any(size =>
                     CellFitter.Evaluate(cell, guest, size, 0, options.Limits).Fits);
             }
@@ -183,7 +183,7 @@ public static class NumaFitter
                 Cpus = cell.Cpus,
                 Pcpus = cell.Pcpus,
                 MemoryMiB = cell.MemoryMiB,
-                PageSizeKiB = _guests[i].PageSize,
+                PageSizeKiB = _guests[i].PageSize?.ToNova(), // the size the fit chose (or an explicit 0)
                 CpuPolicy = cell.CpuPolicy,
                 ThreadPolicy = cell.ThreadPolicy,
                 CpuPinning = _guests[i].Packing?.Pinning ?? ImmutableSortedDictionary<int, int>.Empty,
@@ -226,10 +226,10 @@ public static class NumaFitter
     }
 
     /// <summary>A guest cell as Nova mutates it during the search.</summary>
-    private sealed class GuestState(int id, long? pageSize)
+    private sealed class GuestState(int id, PageSizeRequest? pageSize)
     {
         public int Id { get; set; } = id;
-        public long? PageSize { get; set; } = pageSize;
+        public PageSizeRequest? PageSize { get; set; } = pageSize;
         public CorePacking? Packing { get; set; }
     }
 }

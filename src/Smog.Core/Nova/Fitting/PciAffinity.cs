@@ -17,7 +17,7 @@ public sealed record PciContext(ImmutableArray<PciPool> Pools, ImmutableArray<Pc
 }
 
 /// <summary>
-/// Whether the PCI pools can serve every request for the chosen host cells (spec §4.6). Pools
+/// Whether the PCI pools can serve every request for the chosen host cells (nova-26-numa-semantics.md §4.6). Pools
 /// on the chosen cells are "affine"; each policy widens the candidate pools differently when the
 /// affine ones hold too few devices. Requests consume devices in order.
 /// </summary>

@@ -5,7 +5,7 @@ namespace Smog.Nova.Host;
 
 /// <summary>
 /// Where the sibling list order of a host cell comes from. <see cref="Libvirt"/> replays the
-/// libvirt driver's data flow (per-CPU sibling tuples through a Python set, spec §3.2);
+/// libvirt driver's data flow (per-CPU sibling tuples through a Python set, nova-26-numa-semantics.md §3.2);
 /// <see cref="Given"/> keeps the listed group order (threads still pass through Python sets);
 /// <see cref="Ascending"/> sorts groups and threads numerically and bypasses all set emulation.
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Smog.Nova.Python;
 using Smog.Topology;
 
 namespace Smog.Nova.Host;
@@ -34,7 +35,7 @@ public sealed record NetworkMetadata(ImmutableSortedSet<string> Physnets, bool T
 /// the CPUs for floating vCPUs, <see cref="Pcpuset"/> those for pinning (equal under legacy
 /// configuration). <see cref="Siblings"/> lists the thread-sibling groups restricted to usable
 /// CPUs in <em>effective</em> order: list order and thread order are the order pinning walks
-/// them (spec §3.2). Memory in MiB.
+/// them (nova-26-numa-semantics.md §3.2). Memory in MiB.
 /// </summary>
 public sealed record NovaHostCell
 {
@@ -82,7 +83,7 @@ public sealed record NovaHostCell
 }
 
 /// <summary>Emulated CPython sets of one host cell (see <see cref="NovaHostCell.Layout"/>).</summary>
-internal sealed record CPythonLayout(CPythonSet<int> Pcpuset, CPythonSet<int> PinnedCpus);
+internal sealed record CPythonLayout(PySet<int> Pcpuset, PySet<int> PinnedCpus);
 
 /// <summary>A compute host's NUMA topology plus the thread-order model its pinning follows.</summary>
 public sealed record NovaHost(ImmutableArray<NovaHostCell> Cells, ThreadOrder ThreadOrder = ThreadOrder.CPython)

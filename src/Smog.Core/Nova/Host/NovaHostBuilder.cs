@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
+using Smog.Nova.Python;
 using Smog.Topology;
 
 namespace Smog.Nova.Host;
 
 /// <summary>
 /// Builds <see cref="NovaHost"/> cells the way the libvirt driver reports them and the
-/// scheduler reloads them, so that sibling order is the order Nova pins in (spec §3.1, §3.2).
+/// scheduler reloads them, so that sibling order is the order Nova pins in (nova-26-numa-semantics.md §3.1, §3.2).
 /// </summary>
 public static class NovaHostBuilder
 {
@@ -27,18 +28,18 @@ public static class NovaHostBuilder
     /// </summary>
     public static NovaHostCell BuildCell(HostCellSpec spec, bool dbRoundTrip = true)
     {
-        var cpus = CPythonHash.IntSet(spec.Cpus);
-        var pcpuset = spec.Pcpuset is { } p ? CPythonHash.IntSet(p) : CPythonSet<int>.CopyOf(cpus);
-        var cpuset = spec.Cpuset is { } c ? CPythonHash.IntSet(c) : CPythonSet<int>.CopyOf(cpus);
-        var usable = CPythonSet<int>.Union(pcpuset, cpuset);
+        var cpus = PySet.OfInts(spec.Cpus);
+        var pcpuset = spec.Pcpuset is { } p ? PySet.OfInts(p) : PySet<int>.CopyOf(cpus);
+        var cpuset = spec.Cpuset is { } c ? PySet.OfInts(c) : PySet<int>.CopyOf(cpus);
+        var usable = PySet<int>.Union(pcpuset, cpuset);
         var groups = spec.Siblings ?? spec.Cpus.Select(x => ImmutableArray.Create(x)).ToImmutableArray();
-        var pinned = CPythonHash.IntSet(spec.PinnedCpus);
-        CPythonSet<int> Load(CPythonSet<int> set) => dbRoundTrip ? Coerce(CPythonHash.IntSet(Coerce(set).InOrder())) : Coerce(set);
+        var pinned = PySet.OfInts(spec.PinnedCpus);
+        PySet<int> Load(PySet<int> set) => dbRoundTrip ? Coerce(PySet.OfInts(Coerce(set).InOrder())) : Coerce(set);
         var siblings = spec.Order == SiblingOrder.Ascending
             ? OrderedGroups(spec.Cpus, groups, spec.Order)
                 .Select(g => g.Where(x => usable.Contains(x)).ToImmutableArray()).Where(g => g.Length > 0).ToImmutableArray()
             : OrderedGroups(spec.Cpus, groups, spec.Order)
-                .Select(g => CPythonSet<int>.Intersect(CPythonHash.IntSet(g), usable))
+                .Select(g => PySet<int>.Intersect(PySet.OfInts(g), usable))
                 .Where(g => g.Count > 0)
                 .Select(g => Load(g).InOrder().ToImmutableArray())
                 .ToImmutableArray();
@@ -60,7 +61,7 @@ public static class NovaHostBuilder
     }
 
     /// <summary>An object field assignment: a fresh set filled in the value's order, then copied into the field's set.</summary>
-    private static CPythonSet<int> Coerce(CPythonSet<int> value) => CPythonSet<int>.CopyOf(CPythonHash.IntSet(value.InOrder()));
+    private static PySet<int> Coerce(PySet<int> value) => PySet<int>.CopyOf(PySet.OfInts(value.InOrder()));
 
     /// <summary>One 4 KiB pool for the memory not taken by huge pages, then the huge pools.</summary>
     public static ImmutableArray<MemPages> DefaultPages(long memoryMiB, IEnumerable<(long SizeKiB, long Count)> huge)
@@ -80,19 +81,19 @@ public static class NovaHostBuilder
     /// <summary>
     /// The libvirt driver gives each CPU the tuple of its siblings (read into a set in ascending
     /// order), collects the tuples in a set, and turns each back into a set; sorting disjoint sets
-    /// keeps that iteration order. So the core order is the tuple-set order (spec §3.2 steps 1–2).
+    /// keeps that iteration order. So the core order is the tuple-set order (nova-26-numa-semantics.md §3.2 steps 1–2).
     /// </summary>
     private static IEnumerable<IReadOnlyList<int>> LibvirtOrder(CpuSet cpus, ImmutableArray<ImmutableArray<int>> groups)
     {
         var groupOf = new Dictionary<int, IntTuple>();
         foreach (var group in groups)
         {
-            var tuple = new IntTuple([.. CPythonHash.IntSetOrder(group.Order())]);
+            var tuple = new IntTuple([.. PySet.IntOrder(group.Order())]);
             foreach (var cpu in group) groupOf[cpu] = tuple;
         }
-        var perCpu = CPythonSet<IntTuple>.From(
+        var perCpu = PySet<IntTuple>.From(
             cpus.Select(c => groupOf.TryGetValue(c, out var t) ? t : new IntTuple([c])),
-            t => CPythonHash.OfTuple(t.Items));
+            t => PyHash.OfTuple(t.Items));
         return perCpu.InOrder().Select(t => (IReadOnlyList<int>)t.Items);
     }
 

@@ -95,7 +95,7 @@ public static class PlanJson
             WriteIds(w, "cpus", c.Cpus);
             w.WriteNumber("id", c.Id);
             w.WriteNumber("memory_mb", c.MemoryMiB);
-            if (c.PageSize is { } ps) w.WriteNumber("pagesize_kb", ps.Value); else w.WriteNull("pagesize_kb");
+            if (c.PageSize is { } ps) w.WriteNumber("pagesize_kb", ps.ToNova()); else w.WriteNull("pagesize_kb");
             WriteIds(w, "pcpus", c.Pcpus);
             w.WriteEndObject();
         }

@@ -1,3 +1,5 @@
+using Smog.Nova.Python;
+
 namespace Smog.Nova.Specs;
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Smog.Nova.Constraints;
 using Smog.Nova.CpuTopology;
+using Smog.Nova.Python;
 
 namespace Smog.Nova.Specs;
 

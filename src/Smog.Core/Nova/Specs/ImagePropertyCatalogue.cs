@@ -7,7 +7,7 @@ public enum ImageValueKind { String, Int, Enum, FlexibleBool, CpuListPerNode, In
 
 /// <summary>
 /// A NUMA/CPU-relevant Glance property Nova 26 reads, its flavor counterpart (if any) and who
-/// wins when both are set (spec §1.1).
+/// wins when both are set (nova-26-numa-semantics.md §1.1).
 /// </summary>
 public sealed record ImagePropertyDefinition(string Name, ImageValueKind Kind, string? FlavorKey, string Precedence)
 {

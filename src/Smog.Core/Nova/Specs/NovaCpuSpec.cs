@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Smog.Nova.Python;
 using Smog.Topology;
 
 namespace Smog.Nova.Specs;
@@ -18,7 +19,7 @@ public static class NovaCpuSpec
 {
     public static bool TryParse(string spec, [NotNullWhen(true)] out CpuSet? set, [NotNullWhen(false)] out NovaError? error)
     {
-        set = TryParseOrdered(spec, out var ordered, out error) ? CpuSet.Of(ordered.Items) : null;
+        set = TryParseOrdered(spec, out var ordered, out error) ? CpuSet.Of(ordered.InOrder()) : null;
         return set is not null;
     }
 
@@ -27,11 +28,11 @@ public static class NovaCpuSpec
     /// <c>parse_cpu_spec</c> (ranges merged with <c>|=</c>, exclusions removed with <c>-=</c> at the end),
     /// so iterating it visits the ids in the order Nova does.
     /// </summary>
-    internal static bool TryParseOrdered(string spec, [NotNullWhen(true)] out PyIntSet? set, [NotNullWhen(false)] out NovaError? error)
+    internal static bool TryParseOrdered(string spec, [NotNullWhen(true)] out PySet<int>? set, [NotNullWhen(false)] out NovaError? error)
     {
         set = null;
-        var include = new PyIntSet();
-        var exclude = new PyIntSet();
+        var include = PySet.OfInts();
+        var exclude = PySet.OfInts();
         foreach (var raw in spec.Split(','))
         {
             var rule = raw.Trim();
@@ -45,13 +46,13 @@ public static class NovaCpuSpec
                     return Fail($"Invalid range expression '{rule}'", out error);
                 if (start < 0 || end > CpuSet.MaxCpuId)
                     return Fail($"Range '{rule}' is outside the supported CPU ids 0..{CpuSet.MaxCpuId}", out error);
-                (reject ? exclude : include).UnionUpdate(PyIntSet.OfRange(start, end));
+                (reject ? exclude : include).UnionUpdate(PySet.OfRange((int)start, (int)end));
             }
             else if (rule[0] == '^')
             {
                 if (!PythonSyntax.TryParseInt(rule[1..], out var id))
                     return Fail($"Invalid exclusion expression '{rule}'", out error);
-                if (id >= 0 && id <= CpuSet.MaxCpuId) exclude.Add(id); // an id outside the range cannot be included anyway
+                if (id >= 0 && id <= CpuSet.MaxCpuId) exclude.Add((int)id); // an id outside the range cannot be included anyway
             }
             else
             {
@@ -59,7 +60,7 @@ public static class NovaCpuSpec
                     return Fail($"Invalid inclusion expression '{rule}'", out error);
                 if (id < 0 || id > CpuSet.MaxCpuId)
                     return Fail($"CPU id {id} in '{spec}' is outside the supported CPU ids 0..{CpuSet.MaxCpuId}", out error);
-                include.Add(id);
+                include.Add((int)id);
             }
         }
         include.DifferenceUpdate(exclude);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Smog.Nova.Python;
 
 namespace Smog.Nova.Specs;
 
@@ -86,9 +87,9 @@ internal sealed record NovaImageMeta
     private static ImmutableArray<int> CpuList(string value)
     {
         if (!NovaCpuSpec.TryParseOrdered(value, out var parsed, out var error)) throw new CoercionException(error);
-        var coerced = new PyIntSet();
-        coerced.UnionUpdate(PyIntSet.Of(parsed.Items));
-        return [.. coerced.Items];
+        var coerced = PySet.OfInts();
+        coerced.UnionUpdate(PySet.OfInts(parsed.InOrder()));
+        return [.. coerced.InOrder()];
     }
 
     private static ImmutableArray<T>? PerNode<T>(ImmutableSortedDictionary<string, string> p, string prefix, Func<string, T> read)

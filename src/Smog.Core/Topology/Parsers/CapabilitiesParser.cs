@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Xml.Linq;
+using Smog.Units;
 
 namespace Smog.Topology.Parsers;
 
@@ -47,15 +48,15 @@ public static class CapabilitiesParser
         if (cell.Element("memory") is { } mem)
         {
             if (Bytes(mem) is not { } bytes) return Error(source, mem, "<memory unit='KiB'>N</memory>", mem.Value);
-            memory = ByteSizes.ToMiB(bytes);
+            memory = (long)bytes.MiB;
         }
         var pages = ImmutableArray.CreateBuilder<PagePool>();
         foreach (var page in cell.Elements("pages"))
         {
-            if (!TextLines.TryLong(page.Attr("size") ?? "", out var size) || ByteSizes.LibvirtFactor(page.Attr("unit")) is not { } f
-                || ByteSizes.Scale(size, f) is not { } bytes || bytes < 1024 || !TextLines.TryLong(page.Value.Trim(), out var count))
+            if (!TextLines.TryLong(page.Attr("size") ?? "", out var size) || !LibvirtUnits.TryScale(page.Attr("unit"), ByteSize.KiBytes, out var f)
+                || ByteSize.Scaled(size, f) is not { } bytes || bytes.Bytes < ByteSize.KiBytes || !TextLines.TryLong(page.Value.Trim(), out var count))
                 return Error(source, page, "<pages unit='KiB' size='N'>count</pages>", page.ToString());
-            pages.Add(new PagePool(bytes / 1024, count));
+            pages.Add(new PagePool((long)bytes.KiB, count));
         }
         var distances = ImmutableSortedDictionary.CreateBuilder<int, int>();
         foreach (var sibling in cell.Element("distances")?.Elements("sibling") ?? [])
@@ -82,8 +83,8 @@ public static class CapabilitiesParser
         return null;
     }
 
-    private static long? Bytes(XElement e) =>
-        TextLines.TryLong(e.Value.Trim(), out var v) && ByteSizes.LibvirtFactor(e.Attr("unit")) is { } f ? ByteSizes.Scale(v, f) : null;
+    private static ByteSize? Bytes(XElement e) =>
+        TextLines.TryLong(e.Value.Trim(), out var v) && LibvirtUnits.TryScale(e.Attr("unit"), ByteSize.KiBytes, out var f) ? ByteSize.Scaled(v, f) : null;
 
     private static bool TryInt(XElement e, string attr, out int value)
     {

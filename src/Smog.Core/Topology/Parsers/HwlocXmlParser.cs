@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Xml.Linq;
+using Smog.Units;
 
 namespace Smog.Topology.Parsers;
 
@@ -140,7 +141,7 @@ public static class HwlocXmlParser
             if (node.Attr("local_memory") is { } lm)
             {
                 if (!TextLines.TryLong(lm, out var bytes)) { _error = new(source, line, "local_memory in bytes", lm); return; }
-                memory = ByteSizes.ToMiB(bytes);
+                memory = bytes / (long)ByteSize.MiBytes;
             }
             var pages = ImmutableArray.CreateBuilder<PagePool>();
             foreach (var page in node.Elements("page_type"))

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using Smog.Units;
 
 namespace Smog.Topology.Parsers;
 
@@ -163,8 +164,8 @@ public static partial class LstopoConsoleParser
         if (Memory().Match(attrs) is { Success: true } mem)
         {
             if (!TextLines.TryLong(mem.Groups["size"].Value, out var size)
-                || ByteSizes.Scale(size, ByteSizes.LstopoFactor(mem.Groups["unit"].Value) ?? 0) is not { } bytes) return null;
-            memory = ByteSizes.ToMiB(bytes);
+                || ByteSize.Scaled(size, LstopoUnits.Scale(mem.Groups["unit"].Value) ?? 0) is not { } bytes) return null;
+            memory = (long)bytes.MiB;
         }
         return new Node(m.Groups["type"].Value, line)
         {

@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
-using CsCheck;
 using System.Xml.Linq;
+using CsCheck;
 using Smog.Libvirt.Facts;
 using Smog.Libvirt.FakeNuma;
 using Smog.Libvirt.Syntax;
 using Smog.Topology;
+using Smog.Units;
 
 namespace Smog.Tests.Libvirt.FakeNuma;
 

@@ -36,7 +36,7 @@ public class CloudConfigResolverTests
             auth: {"{"}auth_url: {url}, username: u, password: p, project_name: p1{"}"}
         """;
 
-    // ---- search path (spec §1.1) -----------------------------------------------------------
+    // ---- search path (openstack-client.md §1.1) -----------------------------------------------------------
 
     public static TheoryData<string, string[], Dictionary<string, string>, string> SearchRows => new()
     {
@@ -99,7 +99,7 @@ public class CloudConfigResolverTests
         Assert.Equal($"Cloud b was not found in {Cwd}/clouds.yaml (clouds: a)", error.Message);
     }
 
-    // ---- test vectors of spec §8 -----------------------------------------------------------
+    // ---- test vectors of openstack-client.md §8 -----------------------------------------------------------
 
     [Fact]
     public void Vector1_secure_yaml_merges_into_auth_and_the_file_values_apply()

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Smog.Nova.Specs;
+namespace Smog.Nova.Python;
 
 /// <summary>
 /// How Nova 26 (Python 3.11) reads scalar strings: <c>int()</c>, <c>float()</c>,

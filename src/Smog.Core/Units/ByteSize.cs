@@ -1,11 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Smog.Libvirt.Facts;
+namespace Smog.Units;
 
 /// <summary>
-/// An amount of memory in bytes. Written with the largest binary unit that divides it exactly
-/// (<c>2 GiB</c>, <c>1536 MiB</c>, <c>4 KiB</c>, <c>100 B</c>), the one text form used in findings.
+/// An amount of memory in bytes, the one size type of Smog. Written with the largest binary unit
+/// that divides it exactly (<c>2 GiB</c>, <c>1536 MiB</c>, <c>512 KiB</c>, <c>100 B</c>): the one text
+/// form for sizes in findings, tables and messages.
 /// </summary>
 public readonly record struct ByteSize(ulong Bytes) : IComparable<ByteSize>
 {
@@ -16,12 +17,24 @@ public readonly record struct ByteSize(ulong Bytes) : IComparable<ByteSize>
     public static ByteSize FromKiB(ulong kib) => new(checked(kib * KiBytes));
     public static ByteSize FromMiB(ulong mib) => new(checked(mib * MiBytes));
 
+    /// <summary>Whole KiB (rounded down).</summary>
     public ulong KiB => Bytes / KiBytes;
+
+    /// <summary>Whole MiB (rounded down).</summary>
     public ulong MiB => Bytes / MiBytes;
 
+    /// <summary><paramref name="value"/> × <paramref name="scale"/> bytes; null when negative or too large.</summary>
+    public static ByteSize? Scaled(long value, ulong scale)
+    {
+        if (value < 0) return null;
+        try { return new ByteSize(checked((ulong)value * scale)); }
+        catch (OverflowException) { return null; }
+    }
+
     /// <summary>
-    /// Reads a libvirt scaled integer: <paramref name="value"/> in <paramref name="unit"/>, or in
-    /// <paramref name="defaultScale"/> bytes when the unit is absent (KiB for every memory field).
+    /// Reads a libvirt scaled integer: <paramref name="value"/> in <paramref name="unit"/> (see
+    /// <see cref="LibvirtUnits"/>), or in <paramref name="defaultScale"/> bytes when the unit is
+    /// absent (KiB for every memory field of domain XML and capabilities).
     /// </summary>
     public static bool TryParse(string? value, string? unit, ulong defaultScale, [NotNullWhen(false)] out string? error, out ByteSize size)
     {
@@ -62,9 +75,10 @@ public readonly record struct ByteSize(ulong Bytes) : IComparable<ByteSize>
 }
 
 /// <summary>
-/// libvirt's unit table (<c>virScaleInteger</c>): <c>b</c>, <c>byte</c>, <c>bytes</c> = 1; a single
-/// letter or letter + <c>iB</c> is a power of 1024 (<c>k</c>, <c>KiB</c>, <c>M</c>, <c>MiB</c> … up to
-/// <c>E</c>); letter + <c>B</c> is a power of 1000 (<c>KB</c>, <c>MB</c> …). Case-insensitive.
+/// libvirt's unit table (<c>virScaleInteger</c>), used by domain XML and capabilities: <c>b</c>,
+/// <c>byte</c>, <c>bytes</c> = 1; a single letter or letter + <c>iB</c> is a power of 1024
+/// (<c>k</c>, <c>KiB</c>, <c>M</c>, <c>MiB</c> … up to <c>E</c>); letter + <c>B</c> is a power of 1000
+/// (<c>KB</c>, <c>MB</c> …). Case-insensitive.
 /// </summary>
 public static class LibvirtUnits
 {
@@ -86,4 +100,23 @@ public static class LibvirtUnits
         for (var i = 0; i <= power; i++) scale *= baseValue;
         return true;
     }
+}
+
+/// <summary>
+/// The size suffixes of lstopo's console output (<c>B</c>, <c>KB</c>, <c>MB</c>, <c>GB</c>, <c>TB</c>,
+/// <c>PB</c>), which are binary: hwloc divides by 1024 and writes "KB". numactl's "MB" is binary too.
+/// </summary>
+public static class LstopoUnits
+{
+    /// <summary>Bytes per unit; null for a suffix lstopo does not print.</summary>
+    public static ulong? Scale(string unit) => unit switch
+    {
+        "B" => 1,
+        "KB" => ByteSize.KiBytes,
+        "MB" => ByteSize.MiBytes,
+        "GB" => ByteSize.GiBytes,
+        "TB" => 1024 * ByteSize.GiBytes,
+        "PB" => 1024 * 1024 * ByteSize.GiBytes,
+        _ => null,
+    };
 }
