@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Smog.Cli.Input;
 using Smog.Cli.Rendering;
+using Smog.Nova.Specs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

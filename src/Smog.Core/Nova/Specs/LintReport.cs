@@ -2,18 +2,16 @@ using System.Collections.Immutable;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Smog.Nova;
 using Smog.Nova.Constraints;
-using Smog.Nova.CpuTopology;
-using Smog.Nova.Specs;
+using Smog.Nova.Scheduling;
 
-namespace Smog.Cli.Commands.Lint;
+namespace Smog.Nova.Specs;
 
 /// <summary>
 /// What <c>smog lint</c> reports: the linter's findings at the chosen microversion and, when none
 /// is an error, what <c>numa_get_constraints</c> and the CPU topology chooser make of the request.
 /// </summary>
-internal sealed record LintReport(ImmutableArray<LintFinding> Findings, ConstraintsSummary? Constraints)
+public sealed record LintReport(ImmutableArray<LintFinding> Findings, ConstraintsSummary? Constraints)
 {
     public bool Ok => Findings.All(f => f.Severity != LintSeverity.Error);
 
@@ -23,14 +21,13 @@ internal sealed record LintReport(ImmutableArray<LintFinding> Findings, Constrai
         if (findings.Any(f => f.Severity == LintSeverity.Error)) return new(findings, null);
 
         // Below 2.86 a value the API would refuse is stored, and server create then decides.
-        var constraints = NumaConstraints.Get(flavor, image);
-        var cpuTopology = CpuTopologyChooser.Best(flavor, image);
-        var refusals = new[] { constraints.Error, cpuTopology.Error, PciNumaAffinity.Get(flavor, image).Error }
+        var resolution = NovaPlanner.Resolve(flavor, image);
+        var refusals = new[] { resolution.ConstraintsError, resolution.CpuTopology.Error, PciNumaAffinity.Get(flavor, image).Error }
             .OfType<NovaError>().DistinctBy(e => e.ExceptionClass)
             .Select(e => ExtraSpecLinter.ServerCreateFails(e, flavor, image)).ToList();
         return refusals.Count > 0
             ? new([.. findings, .. refusals], null)
-            : new(findings, ConstraintsSummary.Of(constraints.Constraints!, cpuTopology.Topology!));
+            : new(findings, ConstraintsSummary.Of(resolution.Resolved!, resolution.CpuTopology.Chosen!));
     }
 
     // The extra-specs API validates from 2.86 on; older microversions store any key and value.
@@ -54,7 +51,7 @@ internal sealed record LintReport(ImmutableArray<LintFinding> Findings, Constrai
 /// The resolved constraints as the report shows them: CPU sets in list form, policies in Nova's
 /// words, and the guest CPU topology (sockets, cores, threads) Nova would pick.
 /// </summary>
-internal sealed record ConstraintsSummary(
+public sealed record ConstraintsSummary(
     string? CpuPolicy, string? ThreadPolicy, string? EmulatorThreads, string PinnedCpus, string FloatingCpus,
     string? RealtimeCpus, string? PageSize, bool? LockedMemory, ImmutableArray<string> Pmem, GuestCpuTopology CpuTopology,
     ImmutableArray<CellSummary>? NumaCells)
@@ -68,19 +65,19 @@ internal sealed record ConstraintsSummary(
 }
 
 /// <summary>One requested guest NUMA cell: floating and pinned vCPUs, memory and page size.</summary>
-internal sealed record CellSummary(int Id, string Cpus, string Pcpus, long MemoryMb, string? PageSize)
+public sealed record CellSummary(int Id, string Cpus, string Pcpus, long MemoryMb, string? PageSize)
 {
     public static CellSummary Of(RequestedCell cell) => new(cell.Id, cell.Cpus.ToString(), cell.Pcpus.ToString(), cell.MemoryMiB, cell.PageSize?.ToString());
 }
 
-internal sealed record FindingJson(string Key, string Severity, string Rule, string Message);
+public sealed record FindingJson(string Key, string Severity, string Rule, string Message);
 
-internal sealed record LintReportJson(bool Ok, ImmutableArray<FindingJson> Findings, ConstraintsSummary? Constraints);
+public sealed record LintReportJson(bool Ok, ImmutableArray<FindingJson> Findings, ConstraintsSummary? Constraints);
 
 /// <summary>The <c>--output json</c> contract; nulls are written so every field is always present.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(LintReportJson))]
-internal sealed partial class LintJsonContext : JsonSerializerContext
+public sealed partial class LintJsonContext : JsonSerializerContext
 {
     // Messages quote values and use ≥; keep them readable instead of \u-escaped.
     public static readonly LintJsonContext Readable = new(new JsonSerializerOptions
