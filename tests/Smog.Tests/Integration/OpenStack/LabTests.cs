@@ -146,7 +146,7 @@ public class LabTests
         Assert.False(shown.IsPublic);
 
         // 2.86 validates extra specs
-        var invalid = await Assert.ThrowsAsync<OpenStackApiException>(() =>
+        var invalid = await Assert.ThrowsAsync<OpenStackBadRequestException>(() =>
             nova.Flavors.SetExtraSpecsAsync(flavor.Id, new Dictionary<string, string> { ["hw:cpu_policy"] = "bogus" }, Ct));
         Assert.Equal(400, invalid.Status);
         Assert.Contains("Validation failed", invalid.ServiceMessage, StringComparison.Ordinal);
