@@ -64,6 +64,24 @@ public readonly record struct ByteSize(ulong Bytes) : IComparable<ByteSize>
 
     public int CompareTo(ByteSize other) => Bytes.CompareTo(other.Bytes);
 
+    private static readonly string[] HumanUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+
+    /// <summary>
+    /// For people: the largest binary unit the size reaches, at most two decimals
+    /// (<c>2 MiB</c>, <c>1 GiB</c>, <c>9.75 GiB</c>). <see cref="ToString"/> stays exact.
+    /// </summary>
+    public string ToHuman()
+    {
+        var unit = 0;
+        var value = (decimal)Bytes;
+        while (unit < HumanUnits.Length - 1 && value >= 1024)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return $"{Math.Round(value, 2).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} {HumanUnits[unit]}";
+    }
+
     public override string ToString() => Bytes switch
     {
         0 => "0 B",

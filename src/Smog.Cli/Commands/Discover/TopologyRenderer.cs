@@ -1,3 +1,4 @@
+using Smog.Units;
 using Smog.Cli.Rendering;
 using Smog.Topology;
 using Spectre.Console;
@@ -37,7 +38,7 @@ internal static class TopologyRenderer
         var sockets = t.Cpus.Where(c => c.Cell == cell.Id).Select(c => c.Socket).Distinct().Order().ToList();
         // A count first: a bare "0" read as "no sockets".
         if (sockets.Count > 0) Row("sockets", $"{sockets.Count} ({(sockets.Count == 1 ? "id" : "ids")} {string.Join(",", sockets)})");
-        Row("memory", cell.MemoryMiB is { } m ? HumanSize.FromMiB(m) + (cell.FreeMemoryMiB is { } f ? $" ({HumanSize.FromMiB(f)} free)" : "") : "unknown");
+        Row("memory", cell.MemoryMiB is { } m ? ByteSize.FromMiB((ulong)m).ToHuman() + (cell.FreeMemoryMiB is { } f ? $" ({ByteSize.FromMiB((ulong)f).ToHuman()} free)" : "") : "unknown");
         var huge = cell.Pages.Where(p => p.SizeKiB > 4).ToList();
         Row("huge pages", huge.Count == 0 ? "none reported" : CellText.Words(huge.Select((p, i) => Word.Of(PagePool(p) + (i < huge.Count - 1 ? "," : "")))));
         if (!cell.Distances.IsEmpty) Row("distances", string.Join(" ", cell.Distances.Select(kv => $"{kv.Key}:{kv.Value}")));
@@ -48,7 +49,7 @@ internal static class TopologyRenderer
 
     private static string PagePool(PagePool p)
     {
-        return $"{p.Total} x {HumanSize.FromKiB(p.SizeKiB)}" + (p.Free is { } free ? $" ({free} free)" : "");
+        return $"{p.Total} x {ByteSize.FromKiB((ulong)p.SizeKiB).ToHuman()}" + (p.Free is { } free ? $" ({free} free)" : "");
     }
 
     private static string Describe(PciDevice d)

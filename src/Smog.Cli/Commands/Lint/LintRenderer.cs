@@ -1,3 +1,4 @@
+using Smog.Units;
 using System.Globalization;
 using Smog.Cli.Rendering;
 using Smog.Nova.Specs;
@@ -53,14 +54,14 @@ internal static class LintRenderer
             var cpus = new List<string>();
             if (cell.Pcpus.Length > 0) cpus.Add($"pinned vCPUs {cell.Pcpus}");
             if (cell.Cpus.Length > 0) cpus.Add($"floating vCPUs {cell.Cpus}");
-            console.MarkupLine(Markup.Escape($"  cell {cell.Id}: {string.Join(", ", cpus)}, {HumanSize.FromMiB(cell.MemoryMb)}"));
+            console.MarkupLine(Markup.Escape($"  cell {cell.Id}: {string.Join(", ", cpus)}, {ByteSize.FromMiB((ulong)cell.MemoryMb).ToHuman()}"));
         }
     }
 
     /// <summary>The summary keeps Nova's text form for JSON (<c>1048576KiB</c>, <c>large</c>); people read <c>1 GiB</c>.</summary>
     private static string PageSize(string nova) =>
         nova.EndsWith("KiB", StringComparison.Ordinal) && long.TryParse(nova[..^3], NumberStyles.None, CultureInfo.InvariantCulture, out var kib)
-            ? HumanSize.FromKiB(kib) : nova;
+            ? ByteSize.FromKiB((ulong)kib).ToHuman() : nova;
 
     private static string Colour(LintSeverity severity) => severity switch
     {

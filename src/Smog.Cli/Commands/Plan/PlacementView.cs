@@ -1,3 +1,4 @@
+using Smog.Units;
 using Smog.Nova;
 using Smog.Cli.Rendering;
 using Smog.Nova.Scheduling;
@@ -30,8 +31,8 @@ internal static class PlacementView
             var guests = new FittedTable(new Column("guest cell"), new Column("host cell"), new Column("vCPUs"), new Column("memory"),
                 new Column("page size"), new Column("emulator threads"));
             foreach (var c in fitted.Cells)
-                guests.AddRow($"{c.Id}", $"{c.HostCell}", Describe(c), HumanSize.FromMiB(c.MemoryMiB),
-                    c.PageSizeKiB is { } ps ? HumanSize.FromKiB(ps) : "-", c.CpusetReserved.IsEmpty ? "-" : $"pCPU {c.CpusetReserved}");
+                guests.AddRow($"{c.Id}", $"{c.HostCell}", Describe(c), ByteSize.FromMiB((ulong)c.MemoryMiB).ToHuman(),
+                    c.PageSizeKiB is { } ps ? ByteSize.FromKiB((ulong)ps).ToHuman() : "-", c.CpusetReserved.IsEmpty ? "-" : $"pCPU {c.CpusetReserved}");
             guests.Write(console);
         }
         if (!r.WhyNot.IsEmpty) WhyNot(r).Write(console);
@@ -67,7 +68,7 @@ internal static class PlacementView
         foreach (var cell in r.Node.Host.Cells)
         {
             var cores = cell.Siblings.Select(core => Word.Concat([Word.Of("("), .. Interleave(core.Select(cpu => Cpu(cpu, vcpuOf, reserved, cell.PinnedCpus, marks))), Word.Of(")")]));
-            table.AddRow(CellText.Of($"{cell.Id}", usedCells.Contains(cell.Id) ? "bold" : null), HumanSize.FromMiB(cell.MemoryMiB), CellText.Words(cores));
+            table.AddRow(CellText.Of($"{cell.Id}", usedCells.Contains(cell.Id) ? "bold" : null), ByteSize.FromMiB((ulong)cell.MemoryMiB).ToHuman(), CellText.Words(cores));
         }
         table.Legend("(…): one core, its SMT sibling threads together");
         foreach (var (mark, meaning) in Legend.Where(l => marks.Contains(l.Mark))) table.Legend(meaning);
