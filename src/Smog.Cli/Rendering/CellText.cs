@@ -32,9 +32,21 @@ internal sealed record CellText(ImmutableArray<ImmutableArray<Word>> Lines)
 {
     public static readonly CellText Empty = new([]);
 
-    /// <summary>Plain text: lines at '\n', words at spaces.</summary>
+    /// <summary>Plain text: lines at '\n', words at spaces; a figure keeps its unit (<c>1.5 GiB</c> never folds).</summary>
     public static CellText Of(string text, string? style = null) => new(
-        [.. text.Split('\n').Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => Word.Of(w, style)).ToImmutableArray())]);
+        [.. text.Split('\n').Select(line => KeepUnits(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(w => Word.Of(w, style)).ToImmutableArray())]);
+
+    private static readonly HashSet<string> Units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "µs", "ms"];
+
+    private static IEnumerable<string> KeepUnits(string[] words)
+    {
+        for (var i = 0; i < words.Length; i++)
+        {
+            var joined = i + 1 < words.Length && Units.Contains(words[i + 1].TrimEnd(',', ')', ';'))
+                && double.TryParse(words[i].TrimStart('('), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+            yield return joined ? $"{words[i]} {words[++i]}" : words[i];
+        }
+    }
 
     public static CellText Words(IEnumerable<Word> words) => new([[.. words]]);
 

@@ -1,3 +1,4 @@
+using Smog.Units;
 using System.Collections.Immutable;
 using Smog.Nova.Host;
 
@@ -33,15 +34,21 @@ public static class FitExplainer
 
     private static string Describe(CellRefusal refusal, NovaHostCell cell, RequestedCell guest, int reserved, FitLimits? limits) => refusal switch
     {
-        CellRefusal.PageSize => $"no {guest.PageSize} pages free for {guest.MemoryMiB} MiB",
-        CellRefusal.SmallPageMemory => $"{guest.MemoryMiB} MiB > {cell.PagesOfSize(cell.SmallestPageKiB!.Value)!.TotalKiB / 1024} MiB of small pages",
-        CellRefusal.CellMemory => $"{guest.MemoryMiB} MiB > {cell.MemoryMiB} MiB",
+        CellRefusal.PageSize => $"no {PageWord(guest.PageSize)} pages free for {Mib(guest.MemoryMiB)}",
+        CellRefusal.SmallPageMemory => $"{Mib(guest.MemoryMiB)} > {Mib(cell.PagesOfSize(cell.SmallestPageKiB!.Value)!.TotalKiB / 1024)} of small pages",
+        CellRefusal.CellMemory => $"{Mib(guest.MemoryMiB)} > {Mib(cell.MemoryMiB)}",
         CellRefusal.PinnableCpus => $"{guest.Pcpus.Count + reserved} pCPUs > {cell.Pcpuset.Count} pinnable",
         CellRefusal.SharedCpus => $"{guest.Cpus.Count} floating vCPUs > {cell.Cpuset.Count} shared CPUs",
         CellRefusal.FreePcpus => $"{guest.Pcpus.Count + reserved} pCPUs > {cell.FreePcpus.Count} free",
-        CellRefusal.FreeMemory => $"{guest.MemoryMiB} MiB > {cell.AvailMemoryMiB} MiB free",
+        CellRefusal.FreeMemory => $"{Mib(guest.MemoryMiB)} > {Mib(cell.AvailMemoryMiB)} free",
         CellRefusal.ThreadPolicy => $"no cores for thread policy {guest.ThreadPolicy?.ToString().ToLowerInvariant() ?? "prefer"}",
         CellRefusal.CpuLimit => $"CPU usage {cell.CpuUsage}+{guest.Cpus.Count} > {cell.Cpuset.Count}×{limits!.CpuAllocationRatio}",
         _ => $"memory usage {cell.MemoryUsageMiB}+{guest.MemoryMiB} MiB > {cell.MemoryMiB}×{limits!.RamAllocationRatio}",
     };
+
+    // Reasons are read by people: sizes in the largest unit they reach (2 MiB pages, 1.5 GiB).
+    private static string Mib(long mib) => mib < 0 ? $"{mib} MiB" : ByteSize.FromMiB((ulong)mib).ToHuman();
+
+    private static string PageWord(PageSizeRequest? size) =>
+        size is { Kind: PageSizeKind.Explicit, KiB: > 0 } p ? ByteSize.FromKiB((ulong)p.KiB).ToHuman() : size?.ToString() ?? "small";
 }
