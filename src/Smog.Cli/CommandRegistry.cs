@@ -12,23 +12,36 @@ internal static class CommandRegistry
     /// <summary>Verbs that only group sub-verbs (<c>smog xml fake-numa</c>).</summary>
     public static readonly IReadOnlySet<string> Branches = new HashSet<string>(StringComparer.Ordinal) { "xml", "bench" };
 
-    public static void Register(IConfigurator config)
+    /// <summary>
+    /// Registers the verbs. When the first argument names a verb, only that verb is registered:
+    /// Spectre reflects over every registered command's settings at start, and that was a
+    /// measurable share of a call's start-up (README, The smog command). Anything else
+    /// (<c>--help</c>, a typo, <c>cli xmldoc</c>) gets every verb, so help and suggestions see them all.
+    /// </summary>
+    public static void Register(IConfigurator config, IReadOnlyList<string> args)
     {
-        config.AddCommand<DiscoverCommand>("discover").WithDescription("Show a host's NUMA topology (cells, CPUs, SMT siblings, memory, huge pages, PCI)");
-        config.AddCommand<LintCommand>("lint").WithDescription("Check a flavor's extra specs (and image properties) against what Nova 26 accepts and does");
-        config.AddCommand<VerifyCommand>("verify").WithDescription("Check a guest's domain XML against the NUMA promises of its flavor and image");
-        config.AddBranch("xml", xml =>
+        var only = args.Count > 0 ? Verbs.FirstOrDefault(v => v.Name == args[0]) : default;
+        foreach (var (name, register) in only.Register is null ? Verbs : [only])
+            register(config);
+    }
+
+    private static readonly (string Name, Action<IConfigurator> Register)[] Verbs =
+    [
+        ("discover", c => c.AddCommand<DiscoverCommand>("discover").WithDescription("Show a host's NUMA topology (cells, CPUs, SMT siblings, memory, huge pages, PCI)")),
+        ("lint", c => c.AddCommand<LintCommand>("lint").WithDescription("Check a flavor's extra specs (and image properties) against what Nova 26 accepts and does")),
+        ("verify", c => c.AddCommand<VerifyCommand>("verify").WithDescription("Check a guest's domain XML against the NUMA promises of its flavor and image")),
+        ("xml", c => c.AddBranch("xml", xml =>
         {
             xml.SetDescription("Edit libvirt domain XML (fake-numa: give an L1 hypervisor a NUMA layout)");
             xml.AddCommand<FakeNumaCommand>("fake-numa").WithDescription("Give an L1 hypervisor's domain XML a fake NUMA layout");
-        });
-        config.AddCommand<Commands.Plan.PlanCommand>("plan").WithDescription("Show where Nova 26 would place a flavor on a host (oracle case schema).");
-        config.AddBranch("bench", bench =>
+        })),
+        ("plan", c => c.AddCommand<Commands.Plan.PlanCommand>("plan").WithDescription("Show where Nova 26 would place a flavor on a host (oracle case schema).")),
+        ("bench", c => c.AddBranch("bench", bench =>
         {
             bench.SetDescription("Measure smog itself (fit: the Nova fitter's speed against the oracle's)");
             bench.AddCommand<Commands.Bench.BenchFitCommand>("fit").WithDescription("Time the Nova fitter on oracle vectors and no-fit blow-up hosts.");
-        });
-    }
+        })),
+    ];
 
     /// <summary>
     /// <c>smog xml</c> alone asks what xml offers, as <c>smog</c> alone does: both print help and exit 0

@@ -22,7 +22,7 @@ public static class SmogApp
             config.Settings.PropagateExceptions = true;
             config.SetHelpProvider(new PlainHelpProvider(config.Settings));
             config.Settings.Registrar.RegisterInstance(new StandardError(error));
-            CommandRegistry.Register(config);
+            CommandRegistry.Register(config, args);
         });
         try
         {
