@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Smog.Nova.Host;
+using Smog.Units;
 
 namespace Smog.Nova.Fitting;
 
@@ -33,7 +34,7 @@ public static class FitExplainer
 
     private static string Describe(CellRefusal refusal, NovaHostCell cell, RequestedCell guest, int reserved, FitLimits? limits) => refusal switch
     {
-        CellRefusal.PageSize => $"no {guest.PageSize} pages free for {guest.MemoryMiB} MiB",
+        CellRefusal.PageSize => $"no {PageText(guest.PageSize)} pages free for {guest.MemoryMiB} MiB",
         CellRefusal.SmallPageMemory => $"{guest.MemoryMiB} MiB > {cell.PagesOfSize(cell.SmallestPageKiB!.Value)!.TotalKiB / 1024} MiB of small pages",
         CellRefusal.CellMemory => $"{guest.MemoryMiB} MiB > {cell.MemoryMiB} MiB",
         CellRefusal.PinnableCpus => $"{guest.Pcpus.Count + reserved} pCPUs > {cell.Pcpuset.Count} pinnable",
@@ -44,4 +45,8 @@ public static class FitExplainer
         CellRefusal.CpuLimit => $"CPU usage {cell.CpuUsage}+{guest.Cpus.Count} > {cell.Cpuset.Count}×{limits!.CpuAllocationRatio}",
         _ => $"memory usage {cell.MemoryUsageMiB}+{guest.MemoryMiB} MiB > {cell.MemoryMiB}×{limits!.RamAllocationRatio}",
     };
+
+    /// <summary>An explicit size in binary units like every other size people read (1 GiB, not 1048576KiB).</summary>
+    private static string? PageText(PageSizeRequest? size) =>
+        size is { IsExplicit: true } explicitSize ? ByteSize.FromKiB((ulong)explicitSize.KiB).ToString() : size?.ToString();
 }
