@@ -32,9 +32,21 @@ internal sealed record CellText(ImmutableArray<ImmutableArray<Word>> Lines)
 {
     public static readonly CellText Empty = new([]);
 
-    /// <summary>Plain text: lines at '\n', words at spaces.</summary>
+    /// <summary>Plain text: lines at '\n', words at spaces; a figure keeps its unit ("1536 MiB" never folds).</summary>
     public static CellText Of(string text, string? style = null) => new(
-        [.. text.Split('\n').Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => Word.Of(w, style)).ToImmutableArray())]);
+        [.. text.Split('\n').Select(line => WithUnits(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(w => Word.Of(w, style)).ToImmutableArray())]);
+
+    private static readonly HashSet<string> Units = new(StringComparer.Ordinal) { "B", "KiB", "MiB", "GiB", "TiB", "µs", "ms", "s" };
+
+    private static IEnumerable<string> WithUnits(string[] words)
+    {
+        for (var i = 0; i < words.Length; i++)
+        {
+            var isFigure = words[i].Length > 0 && words[i].All(c => char.IsAsciiDigit(c) || c is '.' or ',');
+            if (isFigure && i + 1 < words.Length && Units.Contains(words[i + 1])) yield return $"{words[i]} {words[++i]}";
+            else yield return words[i];
+        }
+    }
 
     public static CellText Words(IEnumerable<Word> words) => new([[.. words]]);
 
