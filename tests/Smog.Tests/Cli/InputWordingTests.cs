@@ -73,4 +73,21 @@ public sealed class InputWordingTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Equal($"smog: {path}:2: not valid JSON ({{ is invalid after a single JSON value. Expected end of data)", stderr.Trim());
     }
+
+    [Fact]
+    public void A_case_host_with_a_cpu_in_two_cells_is_bad_input()
+    {
+        // Given a host whose cells 0 and 1 both list CPUs 2-3 (a copy-paste slip)
+        var path = Write("case.json", """
+            {"host": {"cells": [{"id": 0, "cpus": [0, 1, 2, 3], "memory_mb": 4096}, {"id": 1, "cpus": [2, 3, 4, 5], "memory_mb": 4096}]},
+             "flavor": {"vcpus": 2, "memory_mb": 1024, "extra_specs": {}}}
+            """);
+
+        var (exit, stdout, stderr) = CliRunner.Run(["plan", "--case", path]);
+
+        // Then it is refused, not planned as a host that cannot exist
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"smog: {path}: host.cells[1]: CPUs 2-3 are also in cell 0", stderr.Trim());
+    }
 }
