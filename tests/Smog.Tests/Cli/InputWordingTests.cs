@@ -90,4 +90,21 @@ public sealed class InputWordingTests : IDisposable
         Assert.Equal("", stdout);
         Assert.Equal($"smog: {path}: host.cells[1]: CPUs 2-3 are also in cell 0", stderr.Trim());
     }
+
+    [Fact]
+    public void The_verify_verdict_is_one_line_however_long_the_path()
+    {
+        // Given the b5 inputs in a folder whose path alone is wider than 80 columns, with spaces and Unicode
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "dir with spaces", "ünïcødé ✓", "and a rather long folder name for the guest domain files")).FullName;
+        foreach (var name in new[] { "b5-broken.xml", "b5-host.json", "b5-flavor.json" })
+            File.Copy(Fixtures.PathOf($"verify/{name}"), Path.Combine(dir, name));
+        var domain = Path.Combine(dir, "b5-broken.xml");
+
+        // When verify prints its table at 80 columns
+        var (exit, stdout, _) = CliRunner.Run(["verify", "--domain", domain, "--host", Path.Combine(dir, "b5-host.json"), "--flavor", Path.Combine(dir, "b5-flavor.json")], width: 80);
+
+        // Then the verdict is still one line a script can grep
+        Assert.Equal(1, exit);
+        Assert.Contains($"\nfailed {domain}: 3 error(s), 1 warning(s)\n", stdout.ReplaceLineEndings("\n"));
+    }
 }
