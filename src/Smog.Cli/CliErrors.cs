@@ -25,6 +25,8 @@ internal static partial class CliErrors
         var verb = CommandRegistry.VerbPath(args);
         var help = $"(see {verb} --help)";
         if (UnknownOption().Match(message) is { Success: true } o) return $"unknown option '{Spelled(o.Groups[1].Value, args)}' for '{verb}' {help}";
+        // A verb without sub-verbs has no "unknown verb", only a word it did not expect.
+        if (UnknownCommand().Match(message) is { Success: true } leaf && IsLeaf(verb, leaf.Groups[1].Value)) return $"unexpected argument '{leaf.Groups[1].Value}' for '{verb}' {help}";
         if (UnknownCommand().Match(message) is { Success: true } c) return $"unknown verb '{c.Groups[1].Value}' for '{ParentOf(verb, c.Groups[1].Value)}' (see {ParentOf(verb, c.Groups[1].Value)} --help)";
         if (NoValue().Match(message) is { Success: true } v) return $"{Spelled(v.Groups[1].Value, args)} needs a value";
         if (Unmatched().Match(message) is { Success: true } a) return $"unexpected argument '{a.Groups[1].Value}' for '{verb}' {help}";
@@ -37,13 +39,21 @@ internal static partial class CliErrors
         if (ConversionFailed().Match(e.Message) is not { Success: true } m) return OneLine(e.Message);
         var value = m.Groups[1].Value;
         var option = OptionGiven(value, args);
-        var what = Expected(e.InnerException?.Message ?? m.Groups[2].Value);
+        // 99999999999 for an int is a whole number, just not one smog can hold.
+        var what = IsOverflow(e) ? "in range" : Expected(e.InnerException?.Message ?? m.Groups[2].Value);
         return option is null ? $"'{value}' is not {what}" : $"{option}: '{value}' is not {what}";
     }
 
     /// <summary>Validation and conversion failures are the user's; the rest of Spectre's runtime errors are wiring bugs.</summary>
     private static bool IsUsage(CommandRuntimeException e) =>
         e.InnerException is null or FormatException or ArgumentException or OverflowException || ConversionFailed().IsMatch(e.Message);
+
+    private static bool IsOverflow(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is OverflowException || x.Message.Contains("too large or too small", StringComparison.Ordinal)) return true;
+        return false;
+    }
 
     /// <summary>What a type converter wanted, in words: its message names the CLR type (Int32, Double, Boolean).</summary>
     private static string Expected(string converterMessage) => converterMessage switch
@@ -69,6 +79,9 @@ internal static partial class CliErrors
         }
         return null;
     }
+
+    private static bool IsLeaf(string verb, string unknown) =>
+        ParentOf(verb, unknown) == verb && verb != "smog" && !CommandRegistry.Branches.Contains(verb.Split(' ')[^1]);
 
     private static string ParentOf(string verb, string unknown) => verb.EndsWith($" {unknown}", StringComparison.Ordinal) ? verb[..^(unknown.Length + 1)] : verb;
 

@@ -37,13 +37,34 @@ internal sealed class FittedTable(params Column[] columns)
         var referenceWidth = Math.Max(ReferenceHeader.Length, Reference(_rows.Count).Length);
         var layout = TableLayout.Decide(columns, _rows, width, referenceWidth);
         var references = DetailRows(layout);
-        console.Write(Draw(layout, references));
+        if (layout.Fits) console.Write(Draw(layout, references));
+        else WriteWide(console, Draw(layout, references), TableLayout.Overhead(layout.Widths.Length) + layout.Widths.Sum());
         foreach (var line in _legend) WriteHanging(console, Word.Of(""), CellText.Of(line).Lines.SelectMany(l => l), width, indent: false);
         foreach (var (row, number) in references)
             WriteDetails(console, row, number, layout, width);
         if (!layout.Dropped.IsEmpty)
             WriteHanging(console, Word.Of(""), CellText.Of($"(left out at {width} columns: {string.Join(", ", layout.Dropped.Select(i => columns[i].Header))}; "
                 + "widen the terminal, set COLUMNS or use --output json)").Lines.SelectMany(l => l), width, indent: false);
+    }
+
+    /// <summary>
+    /// A table narrower than its widest words cannot fit: Spectre would split those words, or print
+    /// only "…". Draw it at the width it needs (the terminal wraps whole lines) and say so.
+    /// </summary>
+    private static void WriteWide(IAnsiConsole console, Table table, int needed)
+    {
+        var text = new StringWriter();
+        var wide = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = console.Profile.Capabilities.Ansi ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = (ColorSystemSupport)console.Profile.Capabilities.ColorSystem,
+            Out = new AnsiConsoleOutput(text),
+        });
+        wide.Profile.Width = needed;
+        wide.Write(table);
+        console.Profile.Out.Writer.Write(text.ToString());
+        WriteHanging(console, Word.Of(""), CellText.Of($"(the table is wider than {console.Profile.Width} columns; "
+            + "widen the terminal, set COLUMNS or use --output json)").Lines.SelectMany(l => l), console.Profile.Width, indent: false);
     }
 
     private Table Draw(TableLayout layout, Dictionary<int, int> references)

@@ -23,7 +23,20 @@ internal static class CaseHostReader
             : Opt(host, "cells") is { } cells ? Array(cells, $"{path}.cells").Select(c => ParseCell(c.Item, c.Path)).ToList()
             : ExpandShorthand(host);
         if (specs.Count == 0) throw new JsonFieldException($"{path} has no cells");
+        CheckDisjoint(specs, host.ValueKind == JsonValueKind.Array ? path : $"{path}.cells");
         return NovaHostBuilder.Build(specs, dbRoundTrip);
+    }
+
+    /// <summary>A CPU belongs to one NUMA node, and a node id names one cell; anything else is a typo, not a host.</summary>
+    private static void CheckDisjoint(List<HostCellSpec> specs, string path)
+    {
+        for (var j = 0; j < specs.Count; j++)
+            for (var i = 0; i < j; i++)
+            {
+                if (specs[i].Id == specs[j].Id) throw new JsonFieldException($"{path}[{j}].id: cell {specs[j].Id} is also {path}[{i}]");
+                if ((specs[i].Cpus & specs[j].Cpus) is { IsEmpty: false } both)
+                    throw new JsonFieldException($"{path}[{j}]: CPUs {both} are also in cell {specs[i].Id}");
+            }
     }
 
     /// <summary>

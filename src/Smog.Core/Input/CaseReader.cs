@@ -25,7 +25,10 @@ public static class CaseReader
         try
         {
             if (root.ValueKind != JsonValueKind.Object) throw new JsonFieldException($"the case must be a JSON object, found {Describe(root)}");
-            var flavor = FlavorReader.ReadFlavor(Req(root, "flavor", "case"), "flavor", asCreated: false);
+            // A bare flavor (as lint and verify take) is a case too when a discovered host replaces the case's.
+            var bare = Opt(root, "flavor") is null && Opt(root, "vcpus") is not null;
+            if (bare && !ignoreHost) throw new JsonFieldException("case.flavor is missing (a bare flavor needs a host: --host-topology)");
+            var flavor = bare ? FlavorReader.ReadFlavor(root, null, asCreated: false) : FlavorReader.ReadFlavor(Req(root, "flavor", "case"), "flavor", asCreated: false);
             var image = Opt(root, "image_properties") is { } props ? new ImageProperties(ScalarMaps.Read(props, "image_properties")) : ImageProperties.None;
             var (pools, requests) = CaseHostReader.ParsePci(root);
             var conf = NovaConfReader.FromJson(Opt(root, "config"), source);
@@ -78,7 +81,7 @@ public static class JsonText
         catch (JsonException e)
         {
             var at = line ?? (e.LineNumber is { } l ? (int)l + 1 : null);
-            return Parsed<JsonElement>.Fail(ParseError.Fault(source, at, $"not valid JSON ({Reason(e)})"));
+            return Parsed<JsonElement>.Fail(ParseError.Fault(source, at, $"not valid JSON ({JsonFaults.Describe(e)})"));
         }
     }
 
@@ -97,14 +100,5 @@ public static class JsonText
         return result.Count == 0
             ? Parsed<ImmutableArray<(int, JsonElement)>>.Fail(ParseError.Fault(source, null, "no JSON lines (expected one JSON object per line)"))
             : Parsed<ImmutableArray<(int, JsonElement)>>.Ok(result.ToImmutable());
-    }
-
-    // System.Text.Json's messages end with "Path: $ | LineNumber: 0 | BytePositionInLine: 1."; keep the reason only.
-    private static string Reason(JsonException e)
-    {
-        var message = e.Message.Split('\n')[0];
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        var reason = (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
-        return reason.Replace("'", "", StringComparison.Ordinal);
     }
 }

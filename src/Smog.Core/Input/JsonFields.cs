@@ -23,7 +23,10 @@ internal static class JsonFields
     public static long Long(JsonElement e, string path) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var v) ? v
         : e.ValueKind == JsonValueKind.String && long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s
-        : throw new JsonFieldException($"{path} must be an integer, found {Describe(e)}");
+        : throw new JsonFieldException(IsWholeNumber(e) ? $"{path} is out of range, found {e.GetRawText()}" : $"{path} must be an integer, found {Describe(e)}");
+
+    private static bool IsWholeNumber(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Number && e.GetRawText().TrimStart('-').All(char.IsAsciiDigit);
 
     public static int Int(JsonElement e, string path)
     {

@@ -18,10 +18,15 @@ public static class OracleOutputReader
     /// The recorded resolution: the oracle's topology, refusal and CPU topology replace the
     /// engine's; what the oracle does not print (realtime set, locked memory …) stays the engine's.
     /// </summary>
+    private static readonly string[] RecordedKeys = ["requested_topology", "cpu_topology", "constraints_error"];
+
     public static Parsed<Resolution> RecordedResolution(JsonElement recorded, Resolution engine, string source, int? line = null)
     {
         try
         {
+            // Anything else (an array, a boot-oracle record) would silently fall back to the engine's own constraints.
+            if (recorded.ValueKind != JsonValueKind.Object || !RecordedKeys.Any(k => recorded.TryGetProperty(k, out _)))
+                throw new JsonFieldException($"expected the direct oracle's output for the case (requested_topology, cpu_topology, constraints_error), found {(recorded.ValueKind == JsonValueKind.Object ? "none of them" : Describe(recorded))}");
             var error = Opt(recorded, "constraints_error") is { } ce ? Error(Str(ce, "constraints_error")) : null;
             var topology = error is null && Opt(recorded, "requested_topology") is { } rt ? RequestedTopologyJson.Parse(rt) : null;
             var cpu = Opt(recorded, "cpu_topology") is { } ct

@@ -19,9 +19,12 @@ internal static class ScalarMaps
         {
             if (p.Value.ValueKind == JsonValueKind.Null) continue;
             if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-                throw new JsonFieldException($"{path}.{p.Name} must be a string, number or boolean, found {Describe(p.Value)}");
+                throw new JsonFieldException($"{Member(path, p.Name)} must be a string, number or boolean, found {Describe(p.Value)}");
             builder[p.Name] = Text(p.Value);
         }
         return builder.ToImmutable();
     }
+
+    // A path in words ("the image properties") takes its key in front, a JSON path after a dot.
+    private static string Member(string path, string name) => path.StartsWith("the ", StringComparison.Ordinal) ? $"{name} in {path}" : $"{path}.{name}";
 }

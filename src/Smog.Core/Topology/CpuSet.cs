@@ -102,7 +102,8 @@ public sealed class CpuSet : IEquatable<CpuSet>, IReadOnlyCollection<int>
         var hi = dash < 0 ? token : token[(dash + 1)..].Trim();
         if (!TryParseId(lo, out first) || !TryParseId(hi, out last))
         {
-            error = $"'{token}' is not a CPU id or range";
+            // 0-1000000000 is a range, just not of CPUs any host has: say which bound is wrong.
+            error = IsDigits(lo) && IsDigits(hi) ? $"'{token}' is beyond the highest CPU id smog accepts ({MaxCpuId})" : $"'{token}' is not a CPU id or range";
             return false;
         }
         if (last < first)
@@ -113,6 +114,8 @@ public sealed class CpuSet : IEquatable<CpuSet>, IReadOnlyCollection<int>
         error = null;
         return true;
     }
+
+    private static bool IsDigits(string s) => s.Length > 0 && s.All(char.IsAsciiDigit);
 
     private static bool TryParseId(string s, out int id) =>
         int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out id)

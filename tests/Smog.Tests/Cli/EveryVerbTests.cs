@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Smog.Cli;
 using Spectre.Console.Cli;
@@ -109,6 +110,7 @@ public sealed class EveryVerbTests : IDisposable
                 Assert.True(line.StartsWith($"smog: {bad}", StringComparison.Ordinal), $"{what}: {line}");
                 Assert.True(reason is null || line.Contains(reason, StringComparison.Ordinal), $"{what}: '{line}' lacks '{reason}'");
                 Assert.DoesNotContain("Exception", line);
+                AssertPlainWords(what, line);
                 if (option != "--out") Assert.DoesNotContain("wrote", stdout);
             }
     }
@@ -119,6 +121,14 @@ public sealed class EveryVerbTests : IDisposable
     [InlineData(new[] { "plan", "--case" }, "--case needs a value")]
     [InlineData(new[] { "discover", "--from" }, "--from needs a value")]
     [InlineData(new[] { "plan", "--case", "c.json", "--xml", "--output", "json" }, "--xml prints domain XML; it does not go with --output json")]
+    [InlineData(new[] { "xml", "fake-numa", "--in", "X", "--cells", "99999999999", "--out", "Y" }, "--cells: '99999999999' is not in range")]
+    [InlineData(new[] { "xml", "fake-numa", "--in", "X", "--cells", "0", "--out", "Y" }, "--cells must be at least 1, not '0'")]
+    [InlineData(new[] { "xml", "fake-numa", "--in", "X", "--cells", "2", "--cpus-per-cell", "0", "--out", "Y" }, "--cpus-per-cell must be at least 1, not '0'")]
+    [InlineData(new[] { "xml", "fake-numa", "--in", "X", "--cells", "2", "--threads", "0", "--out", "Y" }, "--threads must be at least 1, not '0'")]
+    [InlineData(new[] { "lint", "--flavor", "f.json", "--microversion", "3.0" }, "--microversion must be between 2.1 and 2.93 (Nova 26), not '3.0'")]
+    [InlineData(new[] { "lint", "--flavor", "f.json", "--microversion", "2.999" }, "--microversion must be between 2.1 and 2.93 (Nova 26), not '2.999'")]
+    [InlineData(new[] { "plan", "--case", "c.json", "extra" }, "unexpected argument 'extra' for 'smog plan' (see smog plan --help)")]
+    [InlineData(new[] { "xml", "fake-numa", "extra" }, "unexpected argument 'extra' for 'smog xml fake-numa' (see smog xml fake-numa --help)")]
     [InlineData(new[] { "nosuchverb" }, "unknown verb 'nosuchverb' for 'smog' (see smog --help)")]
     [InlineData(new[] { "xml", "nosuchverb" }, "unknown verb 'nosuchverb' for 'smog xml' (see smog xml --help)")]
     public void Usage_errors_are_one_plain_line(string[] args, string expected)
@@ -129,6 +139,13 @@ public sealed class EveryVerbTests : IDisposable
         Assert.Equal($"smog: {expected}", OneLine(stderr));
         Assert.DoesNotContain("Nullable", stderr);
         Assert.DoesNotContain("Int32", stderr);
+    }
+
+    /// <summary>No .NET type names (System.Int32, Smog.Topology.NumaCell) and no serializer positions in what users read.</summary>
+    private static void AssertPlainWords(string what, string line)
+    {
+        Assert.False(Regex.IsMatch(line, @"\b(System|Smog|Microsoft)\.[A-Z]"), $"{what}: a .NET type name in '{line}'");
+        Assert.False(line.Contains("LineNumber", StringComparison.Ordinal) || line.Contains("BytePosition", StringComparison.Ordinal), $"{what}: serializer position in '{line}'");
     }
 
     /// <summary>The one line of stderr; fails on none, on more, and on a stack trace.</summary>
@@ -152,6 +169,13 @@ public sealed class EveryVerbTests : IDisposable
         yield return ("missing", Path.Combine(_dir, "no-such-file"), "no such file");
         yield return ("empty", Write("empty-file", ""), "the file is empty");
         yield return ("garbage", Write("garbage-file", "\u0001garbage {{ <not [json] or xml>\n"), null);
+        // JSON of the wrong shape: the reader must say where in the user's terms, not the serializer's.
+        // "[1, 2]" is also a valid INI file: one empty section, which oslo.config accepts as a nova.conf.
+        if (option != "--nova-conf") yield return ("a JSON array", Write("array.json", "[1, 2]"), null);
+        yield return ("a JSON string", Write("string.json", "\"x\""), null);
+        yield return ("nested wrong types", Write("wrong-types.json",
+            """{"cells": [{"id": "a", "memory_mb": 1e40}], "flavor": {"vcpus": "x"}, "vcpus": [], "nodes": "x", "hw_cpu_policy": {}}"""), null);
+        yield return ("two JSON values", Write("two-values.json", "{}\n{}\n"), null);
         // discover --from and verify --host read a directory as a sysfs tree; this one is not.
         yield return ("directory", dir, option is "--from" or "FILES" or "--host" ? "not a sysfs tree" : "is a directory, expected a file");
     }

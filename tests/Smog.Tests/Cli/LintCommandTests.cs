@@ -164,7 +164,7 @@ public sealed class LintCommandTests : IDisposable
         Assert.Contains("guest NUMA topology: 2 cell(s)", text);
         Assert.Contains("cell 0: pinned vCPUs 0-1, 2 GiB", text);
         Assert.Contains("cell 1: pinned vCPUs 2-3, 2 GiB", text);
-        Assert.Contains("guest CPU topology: 4 socket(s) x 1 core(s) x 1 thread(s)", text);
+        Assert.Contains("guest CPU topology: 4 socket(s) × 1 core(s) × 1 thread(s)", text);
     }
 
     public static TheoryData<string, string, string> BadInputs => new()

@@ -64,4 +64,30 @@ public sealed class PlanHostTopologyTests : IDisposable
         Assert.StartsWith($"smog: {bad}:2: [compute] cpu_shared_set", badConf.Err.Trim());
         Assert.Single(badConf.Err.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void A_bare_flavor_plans_on_a_discovered_host_as_the_readme_shows()
+    {
+        // Given the flavor file lint and verify take ({vcpus, memory_mb, extra_specs}), not a whole case
+        var flavor = Write("flavor.json", """{"vcpus": 4, "memory_mb": 2048, "extra_specs": {"hw:cpu_policy": "dedicated"}}""");
+
+        // When it is planned on a discovered host, as README's Plan section does
+        var (exit, stdout, stderr) = CliRunner.Run(["plan", "--case", flavor, "--host-topology", Host, "--cpu-dedicated-set", "2-15", "--cpu-shared-set", "0-1"]);
+
+        // Then it fits; without a host it is one line saying what is missing
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("fits: yes", stdout);
+        var alone = CliRunner.Run(["plan", "--case", flavor]);
+        Assert.Equal(2, alone.Exit);
+        Assert.Equal($"smog: {flavor}: case.flavor is missing (a bare flavor needs a host: --host-topology)", alone.Err.Trim());
+    }
+
+    [Fact]
+    public void A_cpu_list_beyond_any_host_says_so_rather_than_not_a_range()
+    {
+        var (exit, _, stderr) = CliRunner.Run(["plan", "--case", Write("c.json", PinnedCase), "--host-topology", Host, "--cpu-dedicated-set", "0-1000000000"]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"smog: --cpu-dedicated-set: '0-1000000000' is beyond the highest CPU id smog accepts ({CpuSet.MaxCpuId})", stderr.Trim());
+    }
 }

@@ -37,6 +37,9 @@ internal sealed class LintCommand(IAnsiConsole console) : Command<LintCommand.Se
         {
             if (Flavor is null) return ValidationResult.Error("--flavor FILE is required");
             if (!Smog.Nova.Microversion.TryParse(Microversion, out var version) || version.Major < 2) return ValidationResult.Error($"--microversion must look like 2.86, not '{Microversion}'");
+            // Nova 26 (Zed) serves compute 2.1-2.93 and answers any other version 406 Not Acceptable.
+            if (version < new Smog.Nova.Microversion(2, 1) || version > new Smog.Nova.Microversion(2, 93))
+                return ValidationResult.Error($"--microversion must be between 2.1 and 2.93 (Nova 26), not '{Microversion}'");
             return OutputFormat.Validate(Output);
         }
     }

@@ -41,7 +41,7 @@ internal static class LintRenderer
         if (!c.Pmem.IsEmpty) policies.Add($"vPMEM {string.Join(",", c.Pmem)}");
         console.MarkupLine($"[bold]constraints:[/] {Markup.Escape(string.Join(", ", policies))}");
         var t = c.CpuTopology;
-        console.MarkupLine($"guest CPU topology: {t.Sockets} socket(s) x {t.Cores} core(s) x {t.Threads} thread(s)");
+        console.MarkupLine($"guest CPU topology: {t.Sockets} socket(s) × {t.Cores} core(s) × {t.Threads} thread(s)");
 
         if (c.NumaCells is not { } cells)
         {

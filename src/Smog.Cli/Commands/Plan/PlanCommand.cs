@@ -40,15 +40,15 @@ public sealed class PlanCommand(IAnsiConsole console, StandardError stderr) : Co
         [Description("The host's nova.conf (INI); replaces each case's config.")]
         public string? NovaConf { get; init; }
 
-        [CommandOption("--cpu-dedicated-set <LIST>")]
+        [CommandOption("--cpu-dedicated-set <CPUS>")]
         [Description("nova.conf [compute] cpu_dedicated_set for --host-topology, e.g. 2-15.")]
         public string? CpuDedicatedSet { get; init; }
 
-        [CommandOption("--cpu-shared-set <LIST>")]
+        [CommandOption("--cpu-shared-set <CPUS>")]
         [Description("nova.conf [compute] cpu_shared_set for --host-topology.")]
         public string? CpuSharedSet { get; init; }
 
-        [CommandOption("--vcpu-pin-set <LIST>")]
+        [CommandOption("--vcpu-pin-set <CPUS>")]
         [Description("nova.conf [DEFAULT] vcpu_pin_set (legacy) for --host-topology.")]
         public string? VcpuPinSet { get; init; }
 

@@ -16,7 +16,7 @@ internal static class FindingsRenderer
         var warnings = findings.Count - errors;
         if (findings.Count == 0)
         {
-            console.MarkupLine($"[green]ok[/] {Markup.Escape(subject)}: no findings");
+            Verdict(console, "[green]ok[/]", $"{subject}: no findings");
             return;
         }
         var table = new FittedTable(
@@ -32,7 +32,14 @@ internal static class FindingsRenderer
                 f.Rule, f.Message, f.Expected, f.Actual, f.Evidence.XPath);
         table.Write(console);
         var verdict = errors == 0 ? "[green]ok[/]" : "[red]failed[/]";
-        console.MarkupLine($"{verdict} {Markup.Escape(subject)}: {errors} error(s), {warnings} warning(s)");
+        Verdict(console, verdict, $"{subject}: {errors} error(s), {warnings} warning(s)");
+    }
+
+    /// <summary>The verdict stays one line whatever the width: scripts grep it, and a path folded at a space reads as two.</summary>
+    private static void Verdict(IAnsiConsole console, string verdictMarkup, string rest)
+    {
+        console.Markup(verdictMarkup + " ");
+        console.Profile.Out.Writer.WriteLine(rest);
     }
 
     public static string Json(IReadOnlyList<Finding> findings)

@@ -23,10 +23,8 @@ internal static class TopologyApiFile
         }
         catch (JsonException e)
         {
-            // The JSON path says where; without one (missing keys, not JSON) the reader's first sentence says what.
             var line = e.LineNumber is { } n ? (int)n + 1 : (int?)null;
-            var why = e.Path is { Length: > 1 } at ? $"unreadable value at {at}" : e.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' ');
-            throw new InputException(ParseError.Fault(path, line, $"not a compute API 2.78 server topology (nodes[].vcpu_set, memory_mb): {why}").ToString());
+            throw new InputException(ParseError.Fault(path, line, $"not a compute API 2.78 server topology (nodes[].vcpu_set, memory_mb): {JsonFaults.Describe(e)}").ToString());
         }
     }
 }

@@ -21,7 +21,7 @@ internal sealed class VerifyCommand(IAnsiConsole console) : AsyncCommand<VerifyC
         public string? Domain { get; init; }
 
         [CommandOption("--host <FILE>")]
-        [Description("The host: discover JSON (smog discover --output json) or a host_numa_topology list")]
+        [Description("The host: anything discover --from reads (discover JSON, capabilities XML, numactl -H, hwloc, a sysfs tree) or a host_numa_topology list")]
         public string? Host { get; init; }
 
         [CommandOption("--flavor <FILE>")]

@@ -68,6 +68,10 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
             if (In is null) return ValidationResult.Error("--in FILE is required");
             if (Out is null) return ValidationResult.Error("--out FILE is required");
             if ((Cells is null) == (Layout is null)) return ValidationResult.Error("give exactly one of --cells N or --layout CELLS");
+            // Counts are the option's fault, not the domain file's: say so before the file is read.
+            if (Cells < 1) return ValidationResult.Error($"--cells must be at least 1, not '{Cells}'");
+            if (CpusPerCell < 1) return ValidationResult.Error($"--cpus-per-cell must be at least 1, not '{CpusPerCell}'");
+            if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, not '{Threads}'");
             if (Layout is not null && (CpusPerCell is not null || Memory is not null))
                 return ValidationResult.Error("--cpus-per-cell and --memory go with --cells, not --layout");
             if (Mode is not (null or "host-passthrough" or "host-model" or "custom"))
@@ -90,9 +94,13 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
         InputFiles.WriteAtomically(settings.Out!, DomainWriter.ToText(edited.Value) + "\n");
         var cells = edited.Value.Cpu!.Numa!.Cells;
         var changed = changes.IsEmpty ? "" : "; changed: " + string.Join(", ", changes.Describe());
-        console.Profile.Out.Writer.WriteLine($"wrote {settings.Out}: {cells.Length} cell(s) {string.Join(" ", cells.Select(c => $"[{c.Cpus}: {c.Memory} KiB]"))}{changed}");
+        console.Profile.Out.Writer.WriteLine($"wrote {settings.Out}: {cells.Length} cell(s) {string.Join(" ", cells.Select(c => $"[{c.Cpus}: {CellSize(c)}]"))}{changed}");
         return ExitCodes.Ok;
     }
+
+    // Binary units, like every size smog prints and the "changed:" list on the same line.
+    private static string CellSize(DomainCpuNumaCell c) =>
+        ByteSize.TryParse(c.Memory, c.Unit, ByteSize.KiBytes, out _, out var size) ? size.ToString() : $"{c.Memory} {c.Unit ?? "KiB"}";
 
     private static string SizeOption(Settings s) => s.Layout is not null ? "--layout" : s.CpusPerCell is not null ? "--cpus-per-cell" : "--memory";
 
@@ -129,8 +137,8 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
     {
         var t = text.Trim();
         var digits = new string([.. t.TakeWhile(char.IsDigit)]);
-        return ByteSize.TryParse(digits, t[digits.Length..].Trim(), ByteSize.MiBytes, out var error, out var size) && size.Bytes > 0
+        return ByteSize.TryParse(digits, t[digits.Length..].Trim(), ByteSize.MiBytes, out _, out var size) && size.Bytes > 0
             ? size
-            : throw new InputException($"--memory: {error ?? "must be more than 0"}");
+            : throw new InputException($"--memory must be a size above 0 in MiB or with a libvirt unit (4096, 4G, 4096MiB), not '{text}'");
     }
 }

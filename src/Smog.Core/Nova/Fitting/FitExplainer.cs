@@ -1,6 +1,6 @@
-using Smog.Units;
 using System.Collections.Immutable;
 using Smog.Nova.Host;
+using Smog.Units;
 
 namespace Smog.Nova.Fitting;
 

@@ -23,7 +23,7 @@ public static class TopologyJsonParser
         catch (JsonException e)
         {
             var line = e.LineNumber is { } l ? (int)Math.Min(l + 1, int.MaxValue) : (int?)null;
-            return Fail(source, line, "HostTopology JSON (smog discover --output json)", FirstSentence(e.Message));
+            return Parsed<HostTopology>.Fail(ParseError.Fault(source, line, $"not HostTopology JSON (smog discover --output json): {JsonFaults.Describe(e)}"));
         }
         if (topology is null) return Fail(source, 1, "a JSON object", "null");
         var cells = Safe(topology.Cells);
@@ -52,8 +52,6 @@ public static class TopologyJsonParser
             Safe(cell.Siblings).FirstOrDefault(g => g is not null && g.Contains(cpu))?.Min ?? cpu)));
 
     private static ImmutableArray<T> Safe<T>(ImmutableArray<T> a) => a.IsDefault ? [] : a;
-
-    private static string FirstSentence(string s) => s.Split(". ", 2)[0];
 
     private static Parsed<HostTopology> Fail(string source, int? line, string expected, string? found) =>
         Parsed<HostTopology>.Fail(new ParseError(source, line, expected, found));

@@ -52,4 +52,19 @@ public class FittedTableTests
         Assert.Contains("(left out at 22\ncolumns: note;", text);
         Assert.All(text.Split('\n'), l => Assert.True(l.GetCellWidth() <= 22, l));
     }
+
+    [Fact]
+    public void A_table_that_cannot_fit_keeps_its_words_whole_and_says_so()
+    {
+        // Given columns that only fold, whose widest words need more than 20 columns
+        var table = new FittedTable(new Column("severity"), new Column("rule"), new Column("actual"))
+            .AddRow("error", "emulator.isolate", "0-1,7,14");
+
+        var text = Render(table, 20);
+
+        // Then Spectre neither splits a word nor collapses the table to "…"; a note says why it is wide
+        Assert.Contains("│ error    │ emulator.isolate │ 0-1,7,14 │", text);
+        Assert.DoesNotContain("…", text);
+        Assert.Contains("(the table is wider than 20 columns; widen the terminal, set COLUMNS or use --output json)", text.Replace('\n', ' '));
+    }
 }

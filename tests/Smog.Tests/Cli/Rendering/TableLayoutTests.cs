@@ -64,6 +64,8 @@ public class TableLayoutTests
     [InlineData("a b c d", 3, new[] { "a b", "c d" })]
     [InlineData("(3←v7) (4←v8)", 8, new[] { "(3←v7)", "(4←v8)" })]
     [InlineData("short averyverylongword x", 6, new[] { "short", "averyverylongword", "x" })]
+    [InlineData("no 2 MiB pages free for 1536 MiB", 28, new[] { "no 2 MiB pages free for", "1536 MiB" })]
+    [InlineData("took 9.54 ms of 2 s", 8, new[] { "took", "9.54 ms", "of 2 s" })]
     public void Folding_breaks_only_between_words(string text, int width, string[] expected)
     {
         Assert.Equal(expected, CellText.Of(text).Fold(width));
