@@ -38,7 +38,12 @@ public static class CpuTopologyChooser
     public static CpuTopologyResult Best(Flavor flavor, ImageProperties image)
     {
         var (constraints, error) = Constraints(flavor, image);
-        if (constraints is null) return CpuTopologyResult.Refused(error!);
+        return constraints is null ? CpuTopologyResult.Refused(error!) : Best(flavor, constraints);
+    }
+
+    /// <summary>The choice within constraints already computed (<see cref="Constraints"/>).</summary>
+    public static CpuTopologyResult Best(Flavor flavor, CpuTopologyConstraints constraints)
+    {
         var candidates = Candidates(flavor.Vcpus, constraints.Maximum);
         if (candidates.IsEmpty)
         {

@@ -52,9 +52,10 @@ public static class NovaPlanner
     public static Resolution Resolve(Flavor flavor, ImageProperties image)
     {
         var constraints = NumaConstraints.Get(flavor, image);
-        var best = CpuTopologyChooser.Best(flavor, image);
+        // get_cpu_topology_constraints once: the choice and the verifier's maxima both come from it.
         var (limits, error) = CpuTopologyChooser.Constraints(flavor, image);
-        return new Resolution(constraints, new CpuTopologyOutcome(best.Topology, limits?.Maximum, best.Error ?? error));
+        var best = limits is null ? CpuTopologyResult.Refused(error!) : CpuTopologyChooser.Best(flavor, limits);
+        return new Resolution(constraints, new CpuTopologyOutcome(best.Topology, limits?.Maximum, best.Error));
     }
 
     /// <summary>Resolves the request, then runs NUMATopologyFilter and the fitter on <paramref name="node"/>.</summary>
