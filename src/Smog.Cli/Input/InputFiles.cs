@@ -64,9 +64,11 @@ internal static class InputFiles
     /// </summary>
     public static async Task<HostTopology> HostAsync(string path, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(path) && Text(path) is var text && OracleBootReader.LooksLikeHost(text))
+        if (Directory.Exists(path)) return TopologyMerger.Merge([await SysfsSourceAsync(path, cancellationToken)]).Topology;
+        var text = Text(path);
+        if (OracleBootReader.LooksLikeHost(text))
             return HostModel.ToTopology(Checked(JsonText.Parse(text, path, null).Bind(json => OracleBootReader.Host(json, path))));
-        return TopologyMerger.Merge([await TopologySourceAsync(path, cancellationToken)]).Topology;
+        return TopologyMerger.Merge([TextSource(path, text)]).Topology;
     }
 
     /// <summary><c>discover --from</c>: a directory is a sysfs tree, a file is recognised by its content.</summary>
@@ -77,18 +79,22 @@ internal static class InputFiles
         return sources;
     }
 
-    private static async Task<SourcedTopology> TopologySourceAsync(string path, CancellationToken cancellationToken)
+    private static async Task<SourcedTopology> TopologySourceAsync(string path, CancellationToken cancellationToken) =>
+        Directory.Exists(path) ? await SysfsSourceAsync(path, cancellationToken) : TextSource(path, Text(path));
+
+    private static async Task<SourcedTopology> SysfsSourceAsync(string path, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(path))
-        {
-            // A copied tree may keep its top folder: accept DIR/sys as well as DIR itself.
-            var root = !Directory.Exists(Path.Combine(path, "devices")) && Directory.Exists(Path.Combine(path, "sys", "devices"))
-                ? Path.Combine(path, "sys") : path;
-            var snapshot = await SysfsSnapshotLoader.LoadAsync(new LocalCommandRunner(), root, cancellationToken);
-            if (snapshot.Files.IsEmpty) throw new InputException($"{path}: not a sysfs tree (no devices/system/node or devices/system/cpu files)");
-            return new SourcedTopology(path, TopologyFormat.Sysfs, Checked(SysfsParser.Parse(snapshot, path)));
-        }
-        var text = Text(path);
+        // A copied tree may keep its top folder: accept DIR/sys as well as DIR itself.
+        var root = !Directory.Exists(Path.Combine(path, "devices")) && Directory.Exists(Path.Combine(path, "sys", "devices"))
+            ? Path.Combine(path, "sys") : path;
+        var snapshot = await SysfsSnapshotLoader.LoadAsync(new LocalCommandRunner(), root, cancellationToken);
+        if (snapshot.Files.IsEmpty) throw new InputException($"{path}: not a sysfs tree (no devices/system/node or devices/system/cpu files)");
+        return new SourcedTopology(path, TopologyFormat.Sysfs, Checked(SysfsParser.Parse(snapshot, path)));
+    }
+
+    /// <summary>A file recognised by its content.</summary>
+    private static SourcedTopology TextSource(string path, string text)
+    {
         var format = TopologyFormats.Detect(text) ?? throw new InputException($"{path}: not a topology smog reads (expected {TopologyKinds})");
         return new SourcedTopology(path, format, Checked(TopologyFormats.Parse(format, text, path)));
     }
@@ -113,9 +119,9 @@ internal static class InputFiles
             CpuSharedSet = Set(shared, "--cpu-shared-set") ?? conf.CpuSharedSet,
             VcpuPinSet = Set(vcpuPinSet, "--vcpu-pin-set") ?? conf.VcpuPinSet,
         };
-        if (conf.CpuDedicatedSet is { } d && conf.CpuSharedSet is { } s && d.Overlaps(s))
-            throw new InputException($"cpu_dedicated_set and cpu_shared_set overlap on {d & s} (nova-compute refuses to start)");
-        return conf;
+        return conf.PoolOverlap is { } overlap
+            ? throw new InputException($"cpu_dedicated_set and cpu_shared_set overlap on {overlap} (nova-compute refuses to start)")
+            : conf;
     }
 
     private static T Checked<T>(Parsed<T> parsed) => parsed.Success ? parsed.Value : throw new InputException(parsed.Errors[0].ToString());

@@ -87,6 +87,10 @@ public sealed record NovaConf
         : CpuSharedSet is not null && VcpuPinSet is null ? CpuSet.Empty
         : SharedCpus(online);
 
+    /// <summary>CPUs in both cpu_dedicated_set and cpu_shared_set (nova-compute refuses to start); null when none.</summary>
+    public CpuSet? PoolOverlap =>
+        CpuDedicatedSet is { } d && CpuSharedSet is { } s && d.Overlaps(s) ? d & s : null;
+
     /// <summary>Pages of <paramref name="sizeKiB"/> held back on <paramref name="node"/>.</summary>
     public long ReservedPages(int node, long sizeKiB) =>
         ReservedHugePages.Where(r => r.Node == node && r.SizeKiB == sizeKiB).Sum(r => r.Count);

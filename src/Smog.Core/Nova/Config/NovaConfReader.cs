@@ -125,8 +125,8 @@ public static class NovaConfReader
                 PciAliases = [.. All(values, "pci.alias").Select(v => v.Text)],
                 EnabledFilters = values.ContainsKey("filter_scheduler.enabled_filters") ? List(values, "filter_scheduler.enabled_filters") : null,
             };
-            if (conf.CpuDedicatedSet is { } d && conf.CpuSharedSet is { } s && d.Overlaps(s))
-                throw new BadOption($"[compute] cpu_dedicated_set and cpu_shared_set overlap on {d & s} (nova-compute refuses to start)", Line(values, "compute.cpu_shared_set"));
+            if (conf.PoolOverlap is { } overlap)
+                throw new BadOption($"[compute] cpu_dedicated_set and cpu_shared_set overlap on {overlap} (nova-compute refuses to start)", Line(values, "compute.cpu_shared_set"));
             return Parsed<NovaConf>.Ok(conf);
         }
         catch (BadOption e)
