@@ -21,7 +21,8 @@ public static class LocalFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return Fail(path, Describe(e));
+            var why = Describe(e);
+            return Fail(path, why == IoError ? "cannot read" : why);
         }
     }
 
@@ -55,14 +56,19 @@ public static class LocalFiles
         }
     }
 
-    /// <summary>A short, stable description of an I/O fault (never .NET's type names).</summary>
+    private const string IoError = "an I/O error";
+
+    /// <summary>
+    /// A short, stable description of an I/O fault (never .NET's type names), for either direction:
+    /// callers say whether they were reading or writing ("cannot write (no space left on the device)").
+    /// </summary>
     public static string Describe(Exception e) => e switch
     {
         FileNotFoundException or DirectoryNotFoundException => "no such file",
         UnauthorizedAccessException => "permission denied",
         PathTooLongException => "the path is too long",
         IOException io when io.Message.Contains("No space", StringComparison.OrdinalIgnoreCase) => "no space left on the device",
-        _ => "cannot read",
+        _ => IoError,
     };
 
     private static void TryDelete(string path)
