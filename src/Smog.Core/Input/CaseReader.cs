@@ -20,9 +20,8 @@ public static class CaseReader
         JsonText.Parse(text, source, null).Bind(root => Read(root, source, null, ignoreHost));
 
     /// <summary>A case already parsed as JSON (a line of a batch, a fixture).</summary>
-    public static Parsed<NovaCase> Read(JsonElement root, string source, int? line = null, bool ignoreHost = false)
-    {
-        try
+    public static Parsed<NovaCase> Read(JsonElement root, string source, int? line = null, bool ignoreHost = false) =>
+        Guard(source, line, () =>
         {
             if (root.ValueKind != JsonValueKind.Object) throw new JsonFieldException($"the case must be a JSON object, found {Describe(root)}");
             // A bare flavor (as lint and verify take) is a case too when a discovered host replaces the case's.
@@ -42,16 +41,7 @@ public static class CaseReader
                 PciPools = pools,
                 Conf = conf.Value,
             });
-        }
-        catch (JsonFieldException e)
-        {
-            return Parsed<NovaCase>.Fail(ParseError.Fault(source, line, e.Message));
-        }
-        catch (OverflowException)
-        {
-            return Parsed<NovaCase>.Fail(ParseError.Fault(source, line, "a number is out of range"));
-        }
-    }
+        });
 
     /// <summary>JSON Lines of cases; blank lines are skipped, an input without any case is an error.</summary>
     public static Parsed<ImmutableArray<NovaCase>> ReadLines(string text, string source, bool ignoreHost = false) =>

@@ -19,41 +19,23 @@ public sealed record FlavorInput(Flavor Flavor, ImageProperties? Image, NovaConf
 public static class FlavorReader
 {
     public static Parsed<FlavorInput> Read(string text, string source) =>
-        JsonText.Parse(text, source, null).Bind(root =>
+        JsonText.Parse(text, source, null).Bind(root => Guard(source, null, () =>
         {
-            try
-            {
-                if (root.ValueKind != JsonValueKind.Object)
-                    throw new JsonFieldException($"expected a flavor object (vcpus, memory_mb, extra_specs) or a case file, found {Describe(root)}");
-                if (Opt(root, "flavor") is not { } flavor) return Parsed<FlavorInput>.Ok(new FlavorInput(ReadFlavor(root, null), null, null));
-                var image = Opt(root, "image_properties") is { } props ? new ImageProperties(ScalarMaps.Read(props, "image_properties")) : null;
-                var conf = Opt(root, "config") is { } c ? NovaConfReader.FromJson(c, source) : null;
-                if (conf is { Success: false }) return Parsed<FlavorInput>.Fail(conf.Errors);
-                return Parsed<FlavorInput>.Ok(new FlavorInput(ReadFlavor(flavor, "flavor"), image, conf?.Value));
-            }
-            catch (JsonFieldException e)
-            {
-                return Parsed<FlavorInput>.Fail(ParseError.Fault(source, null, e.Message));
-            }
-            catch (OverflowException)
-            {
-                return Parsed<FlavorInput>.Fail(ParseError.Fault(source, null, "a number is out of range"));
-            }
-        });
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new JsonFieldException($"expected a flavor object (vcpus, memory_mb, extra_specs) or a case file, found {Describe(root)}");
+            if (Opt(root, "flavor") is not { } flavor) return Parsed<FlavorInput>.Ok(new FlavorInput(ReadFlavor(root, null), null, null));
+            var image = Opt(root, "image_properties") is { } props ? new ImageProperties(ScalarMaps.Read(props, "image_properties")) : null;
+            var conf = Opt(root, "config") is { } c ? NovaConfReader.FromJson(c, source) : null;
+            if (conf is { Success: false }) return Parsed<FlavorInput>.Fail(conf.Errors);
+            return Parsed<FlavorInput>.Ok(new FlavorInput(ReadFlavor(flavor, "flavor"), image, conf?.Value));
+        }));
 
     public static Parsed<ImageProperties> ReadImage(string text, string source) =>
-        JsonText.Parse(text, source, null).Bind(root =>
+        JsonText.Parse(text, source, null).Bind(root => Guard(source, null, () =>
         {
-            try
-            {
-                var (props, path) = Opt(root, "image_properties") is { } inner ? (inner, "image_properties") : (root, "the image properties");
-                return Parsed<ImageProperties>.Ok(new ImageProperties(ScalarMaps.Read(props, path)));
-            }
-            catch (JsonFieldException e)
-            {
-                return Parsed<ImageProperties>.Fail(ParseError.Fault(source, null, e.Message));
-            }
-        });
+            var (props, path) = Opt(root, "image_properties") is { } inner ? (inner, "image_properties") : (root, "the image properties");
+            return Parsed<ImageProperties>.Ok(new ImageProperties(ScalarMaps.Read(props, path)));
+        }));
 
     /// <summary>
     /// The flavor object. Nova's flavor API refuses vcpus or memory_mb below 1, so a flavor file

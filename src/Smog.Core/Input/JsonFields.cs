@@ -14,6 +14,26 @@ internal sealed class JsonFieldException(string message) : Exception(message);
 /// <summary>Small typed readers over <see cref="JsonElement"/> that name the offending field.</summary>
 internal static class JsonFields
 {
+    /// <summary>
+    /// The boundary of every reader in this folder: a body that signals a bad field by throwing
+    /// <see cref="JsonFieldException"/> (or overflows on a huge number) becomes one ParseError.
+    /// </summary>
+    public static Parsed<T> Guard<T>(string source, int? line, Func<Parsed<T>> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (JsonFieldException e)
+        {
+            return Parsed<T>.Fail(ParseError.Fault(source, line, e.Message));
+        }
+        catch (OverflowException)
+        {
+            return Parsed<T>.Fail(ParseError.Fault(source, line, "a number is out of range"));
+        }
+    }
+
     public static JsonElement? Opt(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 

@@ -18,22 +18,11 @@ namespace Smog.Input;
 public static class OracleBootReader
 {
     /// <summary>The host as Nova reported it: a cell list, or an oracle output holding <c>host_numa_topology</c>.</summary>
-    public static Parsed<NovaHost> Host(JsonElement e, string source)
+    public static Parsed<NovaHost> Host(JsonElement e, string source) => Guard(source, null, () =>
     {
-        try
-        {
-            var cells = e.ValueKind == JsonValueKind.Array ? e : Req(e, "host_numa_topology", "oracle output");
-            return Parsed<NovaHost>.Ok(CaseHostReader.ParseHost(cells, "host_numa_topology"));
-        }
-        catch (JsonFieldException ex)
-        {
-            return Parsed<NovaHost>.Fail(ParseError.Fault(source, null, ex.Message));
-        }
-        catch (OverflowException)
-        {
-            return Parsed<NovaHost>.Fail(ParseError.Fault(source, null, "a number is out of range"));
-        }
-    }
+        var cells = e.ValueKind == JsonValueKind.Array ? e : Req(e, "host_numa_topology", "oracle output");
+        return Parsed<NovaHost>.Ok(CaseHostReader.ParseHost(cells, "host_numa_topology"));
+    });
 
     /// <summary>True when a JSON text looks like a boot-oracle host (a bare cell list, or an output with <c>host_numa_topology</c>).</summary>
     public static bool LooksLikeHost(string text)

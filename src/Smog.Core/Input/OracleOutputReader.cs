@@ -14,15 +14,14 @@ namespace Smog.Input;
 /// </summary>
 public static class OracleOutputReader
 {
+    private static readonly string[] RecordedKeys = ["requested_topology", "cpu_topology", "constraints_error"];
+
     /// <summary>
     /// The recorded resolution: the oracle's topology, refusal and CPU topology replace the
     /// engine's; what the oracle does not print (realtime set, locked memory …) stays the engine's.
     /// </summary>
-    private static readonly string[] RecordedKeys = ["requested_topology", "cpu_topology", "constraints_error"];
-
-    public static Parsed<Resolution> RecordedResolution(JsonElement recorded, Resolution engine, string source, int? line = null)
-    {
-        try
+    public static Parsed<Resolution> RecordedResolution(JsonElement recorded, Resolution engine, string source, int? line = null) =>
+        Guard(source, line, () =>
         {
             // Anything else (an array, a boot-oracle record) would silently fall back to the engine's own constraints.
             if (recorded.ValueKind != JsonValueKind.Object || !RecordedKeys.Any(k => recorded.TryGetProperty(k, out _)))
@@ -37,12 +36,7 @@ public static class OracleOutputReader
             var constraints = error is not null ? ConstraintsResult.Refused(error)
                 : ConstraintsResult.Resolved((engine.Resolved ?? new ResolvedConstraints()) with { Topology = topology });
             return Parsed<Resolution>.Ok(new Resolution(constraints, engine.CpuTopology with { Chosen = cpu, Error = cpuError }));
-        }
-        catch (JsonFieldException e)
-        {
-            return Parsed<Resolution>.Fail(ParseError.Fault(source, line, e.Message));
-        }
-    }
+        });
 
     /// <summary>"ExceptionClass: message" back into a <see cref="NovaError"/>.</summary>
     public static NovaError Error(string text)
