@@ -39,6 +39,9 @@ public sealed record TopologyShorthand
 
     public int SocketOf(int cell) => cell / (Cells / Sockets);
 
+    /// <summary>4 KiB pages per cell: the memory the huge page pools do not hold.</summary>
+    public long SmallPages => (MemoryPerCellMiB * 1024 - PagesPerCell.Sum(p => p.SizeKiB * p.Count)) / 4;
+
     public HostTopology Expand()
     {
         var cells = ImmutableArray.CreateBuilder<NumaCell>(Cells);
@@ -57,7 +60,8 @@ public sealed record TopologyShorthand
                 Cpus = CpuSet.Of(siblings.SelectMany(s => s)),
                 Siblings = siblings,
                 MemoryMiB = MemoryPerCellMiB,
-                Pages = [.. PagesPerCell.OrderBy(p => p.SizeKiB).Select(p => new PagePool(p.SizeKiB, p.Count, p.Count))],
+                // The 4 KiB pool holds what the huge pools leave, as libvirt's capabilities report it.
+                Pages = [new PagePool(4, SmallPages, SmallPages), .. PagesPerCell.OrderBy(p => p.SizeKiB).Select(p => new PagePool(p.SizeKiB, p.Count, p.Count))],
                 Distances = Enumerable.Range(0, Cells).ToImmutableSortedDictionary(o => o, o => o == cell ? 10 : 21),
             });
         }

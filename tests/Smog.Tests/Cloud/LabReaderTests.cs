@@ -79,7 +79,8 @@ public class LabReaderTests
         Assert.Equal(CpuSet.Of(3, 19), t.SiblingsOf(3));
         Assert.Equal(CpuSet.Of(9, 25), t.SiblingsOf(25));
         Assert.Equal([CpuSet.Of(0, 16), CpuSet.Of(1, 17)], t.Cells[0].Siblings.Take(2));
-        Assert.Equal([new PagePool(2048, 1024, 1024), new PagePool(1048576, 4, 4)], t.Cells[1].Pages);
+        // 32 GiB less 2 GiB of 2 MiB pages and 4 GiB of 1 GiB pages, in 4 KiB pages.
+        Assert.Equal([new PagePool(4, 6815744, 6815744), new PagePool(2048, 1024, 1024), new PagePool(1048576, 4, 4)], t.Cells[1].Pages);
         Assert.Equal([0, 1], t.Cpus.Select(c => c.Socket).Distinct());
     }
 

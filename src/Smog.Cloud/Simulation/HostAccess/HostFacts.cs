@@ -14,7 +14,8 @@ internal sealed record HostFacts(string Name, HostTopology Topology,
 {
     public long FreeOf(NumaCell cell, PagePool pool) => FreePages.TryGetValue((cell.Id, pool.SizeKiB), out var f) ? f : pool.Total;
     public long FreeMemoryOf(NumaCell cell) => FreeMemoryMiB.TryGetValue(cell.Id, out var f) ? f : cell.MemoryMiB ?? 0;
-    public long SmallPagesOf(NumaCell cell) => ((cell.MemoryMiB ?? 0) * 1024 - cell.Pages.Sum(p => p.SizeKiB * p.Total)) / 4;
+    public long SmallPagesOf(NumaCell cell) =>
+        cell.PagesOfSize(4)?.Total ?? ((cell.MemoryMiB ?? 0) * 1024 - cell.Pages.Sum(p => p.SizeKiB * p.Total)) / 4;
 }
 
 /// <summary><c>numactl -H</c> as numactl 2.0 prints it.</summary>
@@ -112,7 +113,7 @@ internal static class HwlocWriter
                 group.Add(Obj("NUMANode", cell.Id, cell.Cpus, nodeSet,
                     new XAttribute("local_memory", (cell.MemoryMiB ?? 0) * 1024 * 1024),
                     new XElement("page_type", new XAttribute("size", 4096), new XAttribute("count", facts.SmallPagesOf(cell))),
-                    cell.Pages.Select(p => new XElement("page_type", new XAttribute("size", p.SizeKiB * 1024), new XAttribute("count", p.Total)))));
+ cell.Pages.Where(p => p.SizeKiB != 4).Select(p => new XElement("page_type", new XAttribute("size", p.SizeKiB * 1024), new XAttribute("count", p.Total)))));
                 foreach (var core in t.Cpus.Where(c => c.Cell == cell.Id).GroupBy(c => c.Core).OrderBy(g => g.Key))
                 {
                     var threads = CpuSet.Of(core.Select(c => c.Id));
