@@ -114,6 +114,8 @@ public sealed class CloudSimulation : ISchedulerView
 
     internal string HostUuid(string host) => _hostByName[host].HypervisorId;
 
+    internal long HostVersion(string host) => Read(() => _hostByName[host].Version);
+
     /// <summary>The host's hardware with the memory and huge pages its guests hold, for host access.</summary>
     internal HostFacts Facts(string host) => Read(() =>
     {
