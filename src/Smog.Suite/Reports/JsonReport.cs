@@ -13,14 +13,14 @@ public static class JsonReport
     public static string Render(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return JsonSerializer.Serialize(ReportDocumentMapper.ToDocument(report), ReportJsonContext.Default.ReportDocument) + "\n";
+        return JsonSerializer.Serialize(ReportDocumentMapper.ToDocument(report), ReportJsonContext.Readable.ReportDocument) + "\n";
     }
 
     /// <summary>Reads a report written by <see cref="Render"/>; throws <see cref="JsonException"/> saying what is wrong.</summary>
     public static RunReport Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var document = JsonSerializer.Deserialize(json, ReportJsonContext.Default.ReportDocument)
+        var document = JsonSerializer.Deserialize(json, ReportJsonContext.Readable.ReportDocument)
             ?? throw new JsonException("the report is JSON null");
         return ReportDocumentMapper.ToReport(document);
     }

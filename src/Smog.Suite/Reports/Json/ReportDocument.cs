@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Smog.Topology;
 
@@ -149,7 +151,18 @@ public sealed record CleanupDocument(int Created, int Deleted, ImmutableArray<st
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    RespectRequiredConstructorParameters = true,
     Converters = [typeof(CpuSetJsonConverter)])]
 [JsonSerializable(typeof(ReportDocument))]
-public sealed partial class ReportJsonContext : JsonSerializerContext;
+public sealed partial class ReportJsonContext : JsonSerializerContext
+{
+    // Findings quote arrows and ellipses ("0→12"); keep them readable instead of \u-escaped. The file is
+    // JSON, never inlined into HTML, so the HTML-safe escaping of '<' and '&' is not needed either.
+    public static readonly ReportJsonContext Readable = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new CpuSetJsonConverter() },
+    });
+}

@@ -37,12 +37,19 @@ internal static class SampleReports
                 Siblings = [.. cores.Select(c => CpuSet.Of(c, c + 16))],
                 MemoryMiB = 16384,
                 FreeMemoryMiB = 15000 - (node * 1000),
-                Pages = [new PagePool(4, 3407872, 3000000), new PagePool(2048, 512, 512 - (node * 64)), new PagePool(1048576, 2, node == 0 ? 2 : 0)],
+                Pages = [new PagePool(4, 3407872, 3000000), new PagePool(2048, 512, 512 - (node * 64)), new PagePool(1048576, 2, 0)],
                 Distances = ImmutableSortedDictionary.CreateRange(Enumerable.Range(0, 4).Select(other =>
                     KeyValuePair.Create(other, other == node ? 10 : other / 2 == node / 2 ? 11 : 21))),
             });
         }
-        return new HostTopology { Hostname = name, Cells = [.. cells], Cpus = [.. cpus.OrderBy(c => c.Id)] };
+        PciDevice[] pci =
+        [
+            new() { Address = "0000:3b:00.0", VendorId = "8086", ProductId = "158b", ClassCode = "020000", NumaNode = 0, NetDev = "ens1f0",
+                Description = "Ethernet Controller XXV710", VirtualFunctions = ["0000:3b:02.0"], SriovTotalVfs = 64 },
+            new() { Address = "0000:3b:02.0", VendorId = "8086", ProductId = "154c", ClassCode = "020000", NumaNode = 0, PhysicalFunction = "0000:3b:00.0" },
+            new() { Address = "0000:d8:00.0", VendorId = "144d", ProductId = "a808", ClassCode = "010802", NumaNode = 3, BlockDev = "nvme0n1" },
+        ];
+        return new HostTopology { Hostname = name, Cells = [.. cells], Cpus = [.. cpus.OrderBy(c => c.Id)], PciDevices = [.. pci] };
     }
 
     private static ImmutableSortedDictionary<string, string> Specs(params (string Key, string Value)[] specs) =>
@@ -256,7 +263,7 @@ internal static class SampleReports
             Id = "lifecycle.live-migrate",
             Purpose = "A pinned guest keeps a valid placement after live migration",
             Verdict = Verdict.Errored,
-            Needs = ["pinning", "two-hosts"],
+            Needs = ["live-migration", "pinning"],
             Duration = TimeSpan.FromSeconds(300.5),
             Error = "timed out after 300 s waiting for the server to leave MIGRATING",
             Guests =
@@ -293,9 +300,9 @@ internal static class SampleReports
                 {
                     Name = "compute-0", Topology = FourNodeHost("compute-0"), HostAccess = true,
                     DedicatedSet = CpuSet.Parse("4-15,20-31"), SharedSet = CpuSet.Parse("0-3,16-19"),
-                    Capabilities = ["numa-2", "numa-4", "pages-1g", "pages-2m", "pinning", "smt"], Aggregates = ["pinned"],
+                    Capabilities = ["live-migration", "numa-2", "numa-4", "pages-1g", "pages-2m", "pinning", "smt"], Aggregates = ["pinned"],
                 },
-                new HostSnapshot { Name = "compute-1", HostAccess = false, Capabilities = ["pinning", "two-hosts"], Aggregates = ["pinned"] },
+                new HostSnapshot { Name = "compute-1", HostAccess = false, Capabilities = ["live-migration", "pinning"], Aggregates = ["pinned"] },
             ],
             Scenarios = [twoNodes, isolate, sideBySide, tooManyNodes, oneG, migrate],
             Cleanup = new CleanupSummary(11, 10, ["server smog-r1a2b3-lifecycle-live (9f1d…): delete timed out"]),
