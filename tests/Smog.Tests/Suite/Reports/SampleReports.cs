@@ -16,7 +16,7 @@ internal static class SampleReports
 
     /// <summary>
     /// 2 sockets × 2 NUMA nodes, 4 cores of 2 threads per node, Linux numbering (cpu g and g+16
-    /// are siblings), 16 GiB per node with 512 × 2M and 2 × 1G pages.
+    /// are siblings), 16 GiB per node with 2048 × 2M and 2 × 1G pages.
     /// </summary>
     public static HostTopology FourNodeHost(string name)
     {
@@ -37,7 +37,7 @@ internal static class SampleReports
                 Siblings = [.. cores.Select(c => CpuSet.Of(c, c + 16))],
                 MemoryMiB = 16384,
                 FreeMemoryMiB = 15000 - (node * 1000),
-                Pages = [new PagePool(4, 3407872, 3000000), new PagePool(2048, 512, 512 - (node * 64)), new PagePool(1048576, 2, 0)],
+                Pages = [new PagePool(4, 2621440, 2300000), new PagePool(2048, 2048, 2048 - (node * 64)), new PagePool(1048576, 2, 0)],
                 Distances = ImmutableSortedDictionary.CreateRange(Enumerable.Range(0, 4).Select(other =>
                     KeyValuePair.Create(other, other == node ? 10 : other / 2 == node / 2 ? 11 : 21))),
             });
