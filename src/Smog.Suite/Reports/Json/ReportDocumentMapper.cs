@@ -71,7 +71,10 @@ internal static class ReportDocumentMapper
         Fault = g.Fault,
         Predicted = g.Predicted is { } p ? new PredictionDocument
         {
-            Outcome = p.Outcome, CandidateHosts = p.CandidateHosts, Determinate = p.Determinate, Reason = p.Reason,
+            Outcome = p.Outcome,
+            CandidateHosts = p.CandidateHosts,
+            Determinate = p.Determinate,
+            Reason = p.Reason,
             Placement = ToDocument(p.Placement),
         } : null,
         Actual = ToDocument(g.Actual),
@@ -112,15 +115,19 @@ internal static class ReportDocumentMapper
             Interrupted = d.Interrupted,
             Target = new RunTarget
             {
-                Kind = d.Target.Kind, AdminCloud = d.Target.AdminCloud, BootCloud = d.Target.BootCloud,
+                Kind = d.Target.Kind,
+                AdminCloud = d.Target.AdminCloud,
+                BootCloud = d.Target.BootCloud,
                 BootsAsMember = d.Target.BootsAs switch
                 {
                     "member" => true,
                     "admin" => false,
                     var other => throw new JsonException($"target.boots_as '{other}' is neither 'member' nor 'admin'"),
                 },
-                AuthUrl = d.Target.AuthUrl, ComputeMicroversion = d.Target.ComputeMicroversion,
-                Defect = d.Target.Defect, Inventory = d.Target.Inventory,
+                AuthUrl = d.Target.AuthUrl,
+                ComputeMicroversion = d.Target.ComputeMicroversion,
+                Defect = d.Target.Defect,
+                Inventory = d.Target.Inventory,
             },
             Hosts = [.. d.Hosts.Select(h => new HostSnapshot
             {
@@ -175,7 +182,10 @@ internal static class ReportDocumentMapper
         Fault = g.Fault,
         Predicted = g.Predicted is { } p ? new Prediction
         {
-            Outcome = p.Outcome, CandidateHosts = p.CandidateHosts, Determinate = p.Determinate, Reason = p.Reason,
+            Outcome = p.Outcome,
+            CandidateHosts = p.CandidateHosts,
+            Determinate = p.Determinate,
+            Reason = p.Reason,
             Placement = ToPlacement(p.Placement),
         } : null,
         Actual = ToPlacement(g.Actual),

@@ -291,8 +291,13 @@ internal static class SampleReports
             FinishedAt = Start.AddMinutes(7).AddSeconds(30.125),
             Target = new RunTarget
             {
-                Kind = "openstack", AdminCloud = "smog-admin", BootCloud = "smog-member", BootsAsMember = true,
-                AuthUrl = "https://keystone.example:5000/v3", ComputeMicroversion = "2.93", Inventory = "lab/.state/inventory.yml",
+                Kind = "openstack",
+                AdminCloud = "smog-admin",
+                BootCloud = "smog-member",
+                BootsAsMember = true,
+                AuthUrl = "https://keystone.example:5000/v3",
+                ComputeMicroversion = "2.93",
+                Inventory = "lab/.state/inventory.yml",
             },
             Hosts =
             [
