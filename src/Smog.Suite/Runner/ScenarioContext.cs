@@ -161,6 +161,54 @@ public sealed class ScenarioContext
         return guest with { Host = inspection.Actual?.Host };
     }
 
+    /// <summary>Resizes a guest to a new flavor (created, linted), confirms, then inspects and verifies it against the new flavor.</summary>
+    public async Task<Guest> ResizeAsync(Guest guest, string role, FlavorSpec spec, CancellationToken ct)
+    {
+        if (guest.ServerId is not { } id) throw new ScenarioError($"resize: {guest.Role} has no server");
+        var name = run.Run.Name(Id, role);
+        var lint = spec.Lint(guest.Image, run.Clients.AdminNova.Microversion).FirstOrDefault(f => f.Severity == LintSeverity.Error);
+        if (lint is not null) throw new ScenarioError($"flavor {name}: {lint.Key}: {lint.Message}");
+        var flavor = await StepAsync($"create flavor {role}", () => run.Resources.CreateFlavorAsync(Id, name, spec, ct)).ConfigureAwait(false);
+        await SettleAsync($"resize to {role}", id, ServerAction.Resize(flavor.Id), "VERIFY_RESIZE", ct).ConfigureAwait(false);
+        await SettleAsync("confirm resize", id, ServerAction.ConfirmResize, "ACTIVE", ct).ConfigureAwait(false);
+        var resized = guest with { Spec = spec };
+        Note(guest.Index, g => g with { Flavor = Summary(name, spec) });
+        var inspection = await InspectAsync(resized, ct).ConfigureAwait(false);
+        return resized with { Host = inspection.Actual?.Host };
+    }
+
+    /// <summary>Cold (confirmed) or live migration; the guest must end on another host, re-verified there.</summary>
+    public async Task<Guest> MigrateAsync(Guest guest, bool live, CancellationToken ct)
+    {
+        if (guest.ServerId is not { } id) throw new ScenarioError($"migrate: {guest.Role} has no server");
+        if (live) await SettleAsync("live migrate", id, ServerAction.LiveMigrate, "ACTIVE", ct).ConfigureAwait(false);
+        else
+        {
+            await SettleAsync("cold migrate", id, ServerAction.Migrate, "VERIFY_RESIZE", ct).ConfigureAwait(false);
+            await SettleAsync("confirm migration", id, ServerAction.ConfirmResize, "ACTIVE", ct).ConfigureAwait(false);
+        }
+        var inspection = await InspectAsync(guest, ct).ConfigureAwait(false);
+        var host = inspection.Actual?.Host;
+        Check(host is not null && host != guest.Host, "migration.host", $"after {(live ? "live" : "cold")} migration the guest is still on its host", $"a host other than {guest.Host}", host ?? "unknown", guest);
+        return guest with { Host = host };
+    }
+
+    private Task<NovaServer> SettleAsync(string step, string id, ServerAction action, string status, CancellationToken ct) =>
+        StepAsync(step, async () =>
+        {
+            await run.Clients.BootNova.Servers.ActionAsync(id, action, ct).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+            return await run.Clients.BootWaiter.WaitForStatusAsync(id, status, run.Options.Timeouts.ActionWait, ct).ConfigureAwait(false);
+        });
+
+    /// <summary>The engine's model of each up host right now (guests claimed), for sizing from free capacity.</summary>
+    public async Task<ImmutableArray<HostState>> HostStatesAsync(CancellationToken ct)
+    {
+        var states = ImmutableArray.CreateBuilder<HostState>();
+        foreach (var host in Cloud.UpHosts) states.Add(await HostState.ReadAsync(run.Clients, host, ct).ConfigureAwait(false));
+        return states.ToImmutable();
+    }
+
     /// <summary>Deletes a guest now (and waits until placement frees it), for scenarios that refill capacity.</summary>
     public Task DeleteAsync(Guest guest, CancellationToken ct) =>
         guest.ServerId is { } id ? StepAsync($"delete {guest.Role}", async () => { await run.Resources.DeleteServerAsync(Id, id, ct).ConfigureAwait(false); return 0; }) : Task.CompletedTask;
@@ -201,8 +249,10 @@ public sealed class ScenarioContext
 
     private async Task<Inspection> InspectAsync(Guest guest, CancellationToken ct)
     {
-        var inspection = await StepAsync($"inspect {guest.Role}", () => run.Inspector.InspectAsync(guest.ServerId!, guest.Spec.ToFlavor(run.Run.Name(Id, guest.Role)), guest.Image,
-            guest.Prediction!.Resolution, guest.Prediction.Demand, guest.Index, ct)).ConfigureAwait(false);
+        var flavor = guest.Spec.ToFlavor(run.Run.Name(Id, guest.Role));
+        var resolution = Smog.Nova.Scheduling.NovaPlanner.Resolve(flavor, guest.Image);
+        var inspection = await StepAsync($"inspect {guest.Role}", () => run.Inspector.InspectAsync(guest.ServerId!, flavor, guest.Image,
+            resolution, ResourceDemand.Of(flavor, resolution), guest.Index, ct)).ConfigureAwait(false);
         Note(guest.Index, g => g with { Actual = inspection.Actual, DomainXml = inspection.DomainXml ?? g.DomainXml });
         lock (gate)
         {
