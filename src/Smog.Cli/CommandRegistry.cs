@@ -36,6 +36,8 @@ internal static class CommandRegistry
             xml.AddCommand<FakeNumaCommand>("fake-numa").WithDescription("Give an L1 hypervisor's domain XML a fake NUMA layout");
         })),
         ("plan", c => c.AddCommand<Commands.Plan.PlanCommand>("plan").WithDescription("Show where Nova 26 would place a flavor on a host (oracle case schema).")),
+        ("run", c => c.AddCommand<Commands.Run.RunCommand>("run").WithDescription("Run the NUMA feature suite against a cloud: scenarios, predict-then-verify, cleanup, reports")),
+        ("cleanup", c => c.AddCommand<Commands.Cleanup.CleanupCommand>("cleanup").WithDescription("Remove what a smog run left behind, from its ledger (--run ID, --list)")),
         ("bench", c => c.AddBranch("bench", bench =>
         {
             bench.SetDescription("Measure smog itself (fit: the Nova fitter's speed against the oracle's)");
