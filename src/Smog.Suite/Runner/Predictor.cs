@@ -117,6 +117,7 @@ public sealed class Predictor(SuiteClients clients, CloudState cloud)
     {
         if (wanted <= 0) return null;
         if (host.Capacity(resourceClass) is not { } c) return $"no {resourceClass} inventory";
+        if (wanted > c.MaxUnit) return $"placement gives one server at most {c.MaxUnit} {resourceClass} (max_unit), {wanted} wanted";
         return c.Free < wanted ? $"{c.Free} {resourceClass} free, {wanted} wanted" : null;
     }
 

@@ -116,7 +116,7 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
             foreach (var action in outcome.Actions.Where(a => a.Ok))
             {
                 live.RemoveAll(l => l.Resource == action.Resource);
-                deleted++;
+                if (action.Outcome is "deleted" or "removed") deleted++;
             }
         }
         var servers = outcome.Actions.Where(a => a.Ok && a.Resource.Kind == ResourceKind.Server && a.Resource.Id is not null).Select(a => a.Resource.Id!).ToList();

@@ -14,6 +14,7 @@ internal sealed record RunContext(
     Predictor Predictor,
     GuestInspector Inspector,
     InFlightBoots InFlight,
+    HostAccessPool Access,
     IRunProgress Progress);
 
 /// <summary>

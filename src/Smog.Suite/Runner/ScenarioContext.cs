@@ -136,13 +136,7 @@ public sealed class ScenarioContext
     public async Task<Guest> ActAsync(Guest guest, string step, ServerAction action, string status, CancellationToken ct, bool inspect = true)
     {
         if (guest.ServerId is not { } id) throw new ScenarioError($"{step}: {guest.Role} has no server");
-        await StepAsync(step, async () =>
-        {
-            await run.Clients.BootNova.Servers.ActionAsync(id, action, ct).ConfigureAwait(false);
-            // The action's task state shows up a moment later; wait for it to settle on the status.
-            await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
-            return await run.Clients.BootWaiter.WaitForStatusAsync(id, status, run.Options.Timeouts.ActionWait, ct).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        await SettleAsync(step, id, action, status, ct).ConfigureAwait(false);
         if (!inspect || status != "ACTIVE") return guest;
         var before = Guests[guest.Index].Actual;
         var inspection = await InspectAsync(guest, ct).ConfigureAwait(false);
@@ -197,9 +191,18 @@ public sealed class ScenarioContext
         StepAsync(step, async () =>
         {
             await run.Clients.BootNova.Servers.ActionAsync(id, action, ct).ConfigureAwait(false);
+            // The action's task state shows up a moment later; wait for it to settle on the status.
             await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
             return await run.Clients.BootWaiter.WaitForStatusAsync(id, status, run.Options.Timeouts.ActionWait, ct).ConfigureAwait(false);
         });
+
+    /// <summary>A file on a host through the inventory (sysfs, nova.conf); null without host access or when unreadable.</summary>
+    public async Task<string?> HostFileAsync(DiscoveredHost host, string path, CancellationToken ct)
+    {
+        if (host.Access is not { } entry) return null;
+        var runner = await run.Access.RunnerAsync(entry, ct).ConfigureAwait(false);
+        return await runner.ReadFileAsync(path, ct).ConfigureAwait(false);
+    }
 
     /// <summary>The engine's model of each up host right now (guests claimed), for sizing from free capacity.</summary>
     public async Task<ImmutableArray<HostState>> HostStatesAsync(CancellationToken ct)

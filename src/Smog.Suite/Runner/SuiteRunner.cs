@@ -32,7 +32,7 @@ public sealed class SuiteRunner(SuiteClients clients, HostAccessPool access, Run
         var imageId = await ImageAsync(ct).ConfigureAwait(false);
         var resources = new ResourceTracker(clients, ledger, options.Timeouts);
         var run = new RunContext(ledger.Run, clients, cloud, options, imageId, resources, new Predictor(clients, cloud),
-            new GuestInspector(clients, cloud, access), new InFlightBoots(), progress);
+            new GuestInspector(clients, cloud, access), new InFlightBoots(), access, progress);
 
         var results = new ScenarioResult?[scenarios.Count];
         var gate = new CapacityGate(
@@ -102,9 +102,19 @@ public sealed class SuiteRunner(SuiteClients clients, HostAccessPool access, Run
         var watch = Stopwatch.StartNew();
         string? error = null;
         var verdict = Verdict.Passed;
+        IDisposable lease;
         try
         {
-            using var lease = await gate.AcquireAsync(scenario.Pcpus, scenario.HugeMiB, scenario.Exclusive, ct).ConfigureAwait(false);
+            lease = await gate.AcquireAsync(scenario.Pcpus, scenario.HugeMiB, scenario.Exclusive, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Skipped(scenario, new SkipReason("interrupted", "the run was interrupted before this scenario started"));
+        }
+        // The lease holds the capacity until the scenario's resources are deleted, not just until its body ends.
+        using var held = lease;
+        try
+        {
             watch.Restart();
             progress.Started(scenario.Id);
             await scenario.Body(context, ct).ConfigureAwait(false);

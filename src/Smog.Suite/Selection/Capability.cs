@@ -18,6 +18,8 @@ public sealed record Capability(string Code, string SkipCode, string SkipMessage
         h => h.Capacity("PCPU") is { } c ? c.Free >= 2 : null);
     public static readonly Capability Vcpu = new("vcpu", "no-vcpu", "no compute host has shared CPUs (placement VCPU inventory)",
         h => h.Capacity("VCPU") is { } c ? c.Total > 0 : null);
+    public static readonly Capability FourVcpus = new("vcpu-4", "small-vcpu-max", "no compute host lets one server take four shared CPUs (placement VCPU max_unit and free)",
+        h => h.Capacity("VCPU") is { } c ? c.MaxUnit >= 4 && c.Free >= 4 : null);
     public static readonly Capability TwoNumaNodes = new("numa-2", "one-numa-node", "no compute host has two NUMA nodes with CPUs Nova may use",
         h => h.Topology is { } t ? t.Cells.Count(c => !c.Cpus.IsEmpty) >= 2 : null);
     public static readonly Capability Smt = new("smt", "no-smt", "no compute host has SMT (hyperthread siblings)",
@@ -40,7 +42,7 @@ public sealed record Capability(string Code, string SkipCode, string SkipMessage
         _ => true);
 
     public static readonly ImmutableArray<Capability> All =
-        [Pcpu, TwoFreePcpus, Vcpu, TwoNumaNodes, Smt, NoSmt, Pages2M, Pages1G, HugePages, Pci, Sriov, HostAccess, TwoHosts];
+        [Pcpu, TwoFreePcpus, Vcpu, FourVcpus, TwoNumaNodes, Smt, NoSmt, Pages2M, Pages1G, HugePages, Pci, Sriov, HostAccess, TwoHosts];
 
     public static Capability Get(string code) =>
         All.FirstOrDefault(c => c.Code == code) ?? throw new ArgumentException($"unknown capability '{code}'", nameof(code));

@@ -56,7 +56,10 @@ public static class CloudDiscovery
             ProviderUuid = provider.Uuid,
             Resources = inventories.ByResourceClass.ToImmutableDictionary(
                 kv => kv.Key,
-                kv => new ResourceCapacity(kv.Value.Total, kv.Value.Reserved, kv.Value.AllocationRatio, usages.ByResourceClass.GetValueOrDefault(kv.Key))),
+                kv => new ResourceCapacity(kv.Value.Total, kv.Value.Reserved, kv.Value.AllocationRatio, usages.ByResourceClass.GetValueOrDefault(kv.Key))
+                {
+                    MaxUnit = kv.Value.MaxUnit > 0 ? kv.Value.MaxUnit : long.MaxValue,
+                }),
             Traits = [.. traits.Traits.Order(StringComparer.Ordinal)],
         };
     }

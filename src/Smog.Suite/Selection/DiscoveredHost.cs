@@ -9,6 +9,9 @@ namespace Smog.Suite.Selection;
 /// <summary>One placement resource class on a host: (total − reserved) × ratio, and what is used.</summary>
 public sealed record ResourceCapacity(long Total, long Reserved, double AllocationRatio, long Used)
 {
+    /// <summary>The most one server may take (placement's max_unit); Nova sets it to the total.</summary>
+    public long MaxUnit { get; init; } = long.MaxValue;
+
     public long Capacity => (long)Math.Floor((Total - Reserved) * AllocationRatio);
     public long Free => Capacity - Used;
 }
