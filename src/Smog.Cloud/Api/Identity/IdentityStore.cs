@@ -80,6 +80,19 @@ public sealed class IdentityStore
         return token;
     }
 
+    /// <summary>
+    /// An admin token for host access that lives as long as the cloud (no expiry, no injected
+    /// revocation): what the inventory's key file holds.
+    /// </summary>
+    public IssuedToken IssueHostAccessToken()
+    {
+        var now = Time.GetUtcNow();
+        var token = new IssuedToken(new Secret("gAAAA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))), AdminAccount, AdminProject,
+            RolesOf(AdminAccount, AdminProject), ["password"], now, DateTimeOffset.MaxValue, [NewAuditId()], null, null);
+        tokens[token.Value.Reveal()] = token;
+        return token;
+    }
+
     /// <summary>The valid token with this value, or null (unknown, expired or revoked).</summary>
     public IssuedToken? Validate(string? value) =>
         value is not null && tokens.TryGetValue(value, out var t) && t.ValidAt(Time.GetUtcNow())
