@@ -9,7 +9,7 @@ namespace Smog.Cloud.Api.Hosting;
 /// <c>OS_CLIENT_SECURE_FILE</c>), and an inventory for host access over HTTP (hosts with
 /// <c>access: embedded</c>, their URL, and the path of the host-access key file).
 /// </summary>
-public sealed class CloudFiles(CloudAddress address, IdentityStore identity, IReadOnlyList<string> hosts)
+public sealed class CloudFiles(CloudAddress address, IdentityStore identity, Func<IReadOnlyList<string>> hosts)
 {
     public const string AdminCloud = "smog-admin";
     public const string MemberCloud = "smog-member";
@@ -52,7 +52,7 @@ public sealed class CloudFiles(CloudAddress address, IdentityStore identity, IRe
     public string InventoryYaml(string keyPath)
     {
         var text = new StringBuilder("# Host access to the embedded cloud's simulated hypervisors (smog discover --host NAME --inventory this-file).\nhosts:\n");
-        foreach (var host in hosts)
+        foreach (var host in hosts())
         {
             text.Append($"  - name: {Quote(host)}\n    access: embedded\n    url: {Quote(address.Url($"{Errors.ServicePaths.Smog}/hosts/{Uri.EscapeDataString(host)}"))}\n");
             text.Append($"    key: {Quote(keyPath)}\n");

@@ -105,7 +105,7 @@ public sealed class RunningCloud : IAsyncDisposable
         Identity = identity;
         Simulation = simulation;
         Options = options;
-        files = new CloudFiles(address, identity, simulation.HostNames);
+        files = new CloudFiles(address, identity, () => simulation.HostNames);
         hostKey = new Lazy<string>(() => identity.IssueHostAccessToken().Value.Reveal());
     }
 
