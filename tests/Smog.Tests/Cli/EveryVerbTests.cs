@@ -241,6 +241,10 @@ public sealed class EveryVerbTests : IDisposable
                 ["--host-topology"] = bad => ["plan", "--case", @case, "--host-topology", bad],
                 ["--nova-conf"] = bad => ["plan", "--case", @case, "--nova-conf", bad],
             }),
+            ["cloud serve"] = (["cloud", "serve", "--for", "0s", "--state-dir", Path.Combine(_dir, "cloud-state")], new()
+            {
+                ["--lab"] = bad => ["cloud", "serve", "--for", "0s", "--state-dir", Path.Combine(_dir, "cloud-state"), "--lab", bad],
+            }),
             ["bench fit"] = (["bench", "fit", "--cases", cases, "--expected", expected, "--reps", "1", "--blowup-nodes", ""], new()
             {
                 ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--blowup-nodes", ""],

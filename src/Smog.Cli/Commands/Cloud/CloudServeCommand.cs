@@ -41,6 +41,10 @@ internal sealed class CloudServeCommand(IAnsiConsole console) : AsyncCommand<Clo
         [DefaultValue("50ms")]
         public string BuildTime { get; init; } = "50ms";
 
+        [CommandOption("--for <DURATION>")]
+        [Description("Stop after this long (e.g. 10m; 0s starts, writes the files and stops) instead of waiting for Ctrl-C")]
+        public string? For { get; init; }
+
         [CommandOption("--state-dir <DIR>")]
         [Description("Where clouds.yaml, secure.yaml and inventory.yml are written (default: a fresh temporary directory)")]
         public string? StateDir { get; init; }
@@ -53,15 +57,16 @@ internal sealed class CloudServeCommand(IAnsiConsole console) : AsyncCommand<Clo
     {
         var lab = ReadLab(settings.Lab);
         FaultPlan faults;
-        TimeSpan buildTime;
+        TimeSpan buildTime, lifetime;
         try
         {
             faults = FaultPlan.Parse(settings.Faults);
             buildTime = FaultPlan.Duration("--build-time", settings.BuildTime);
+            lifetime = settings.For is { } f ? FaultPlan.Duration("--for", f) : Timeout.InfiniteTimeSpan;
         }
         catch (FormatException e)
         {
-            throw new InputException(e.Message.Replace("--fault '--build-time'", "--build-time", StringComparison.Ordinal));
+            throw new InputException(e.Message.Replace("--fault '--build-time'", "--build-time", StringComparison.Ordinal).Replace("--fault '--for'", "--for", StringComparison.Ordinal));
         }
         if (settings.Defect is { } defect && DefectCatalog.Find(defect) is null)
             throw new InputException($"--defect: unknown defect '{defect}' (known: {string.Join(", ", DefectCatalog.All.Select(d => d.Name))})");
@@ -100,7 +105,7 @@ internal sealed class CloudServeCommand(IAnsiConsole console) : AsyncCommand<Clo
             Describe(cloud, lab, files, faults, settings);
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token);
+                await Task.Delay(lifetime, stop.Token);
             }
             catch (OperationCanceledException)
             {

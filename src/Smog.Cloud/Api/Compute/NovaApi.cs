@@ -19,9 +19,7 @@ public static class NovaApi
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(ServicePaths.Compute, (CloudAddress a) => Reply(Versions(a)));
-        app.MapGet(ServicePaths.Compute + "/", (CloudAddress a) => Reply(Versions(a)));
         app.MapGet(ServicePaths.ComputeApi, (CloudAddress a) => Reply(new JsonObject { ["version"] = Version(a, withMediaTypes: true) }));
-        app.MapGet(ServicePaths.ComputeApi + "/", (CloudAddress a) => Reply(new JsonObject { ["version"] = Version(a, withMediaTypes: true) }));
         var v21 = app.MapGroup(ServicePaths.ComputeApi);
         FlavorsApi.Map(v21);
         AggregatesApi.Map(v21);

@@ -14,7 +14,12 @@ public sealed class FaultInjector(FaultPlan plan, TimeProvider time)
     private readonly Random random = new(plan.Seed);
     private readonly Lock gate = new();
 
+    private int injected;
+
     public FaultPlan Plan => plan;
+
+    /// <summary>How many error answers the plan has injected so far.</summary>
+    public int Injected => Volatile.Read(ref injected);
 
     /// <summary>Draws the next number in [0, 1) from the plan's generator.</summary>
     public double Draw()
@@ -32,6 +37,7 @@ public sealed class FaultInjector(FaultPlan plan, TimeProvider time)
         {
             if (!rule.Matches(service, context.Request.Method, path)) continue;
             if (Draw() >= rule.Rate) continue;
+            Interlocked.Increment(ref injected);
             throw new ApiException(rule.Status, rule.Status switch
             {
                 429 => "This request was rate-limited.",

@@ -66,6 +66,8 @@ public static class EmbeddedCloud
         // Nova binds ports as servers change: the binder subscribes when it is created.
         app.Services.GetRequiredService<NovaPorts>();
         app.UseMiddleware<ApiMiddleware>();
+        // Routing after the middleware, so its failures get the services' error bodies too.
+        app.UseRouting();
         KeystoneApi.Map(app);
         NovaApi.Map(app);
         PlacementApi.Map(app);
@@ -116,6 +118,8 @@ public sealed class RunningCloud : IAsyncDisposable
     public IdentityStore Identity { get; }
     public CloudSimulation Simulation { get; }
     public EmbeddedCloudOptions Options { get; }
+    /// <summary>The fault plan in force, and how many errors it has injected.</summary>
+    public FaultInjector Faults => app.Services.GetRequiredService<FaultInjector>();
 
     public string CloudsYaml() => files.CloudsYaml();
     public string SecureYaml() => files.SecureYaml();

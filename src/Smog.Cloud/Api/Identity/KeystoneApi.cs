@@ -25,12 +25,7 @@ public static class KeystoneApi
         {
             ["versions"] = new JsonObject { ["values"] = new JsonArray(VersionEntry(a)) },
         }, 300));
-        app.MapGet(ServicePaths.Identity + "/", (CloudAddress a) => Reply(new JsonObject
-        {
-            ["versions"] = new JsonObject { ["values"] = new JsonArray(VersionEntry(a)) },
-        }, 300));
         app.MapGet(ServicePaths.IdentityApi, (CloudAddress a) => Reply(new JsonObject { ["version"] = VersionEntry(a) }));
-        app.MapGet(ServicePaths.IdentityApi + "/", (CloudAddress a) => Reply(new JsonObject { ["version"] = VersionEntry(a) }));
 
         var v3 = app.MapGroup(ServicePaths.IdentityApi);
         v3.MapPost("/auth/tokens", IssueAsync);

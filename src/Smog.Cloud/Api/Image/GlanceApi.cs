@@ -54,7 +54,6 @@ public static class GlanceApi
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(ServicePaths.Image, (CloudAddress a) => Reply(Versions(a), 300));
-        app.MapGet(ServicePaths.Image + "/", (CloudAddress a) => Reply(Versions(a), 300));
         app.MapGet(ServicePaths.Image + "/versions", (CloudAddress a) => Reply(Versions(a)));
         var v2 = app.MapGroup(ServicePaths.ImageApi);
         v2.MapGet("/images", List);

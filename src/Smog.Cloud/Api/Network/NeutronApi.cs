@@ -31,7 +31,6 @@ public static class NeutronApi
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(ServicePaths.Network, (CloudAddress a) => Reply(Versions(a)));
-        app.MapGet(ServicePaths.Network + "/", (CloudAddress a) => Reply(Versions(a)));
         var v2 = app.MapGroup(ServicePaths.NetworkApi);
         v2.MapGet("/", (HttpContext c) =>
         {
@@ -154,7 +153,6 @@ public static class NeutronApi
             ["provider:network_type"] = Text(body, "provider:network_type") ?? "geneve",
             ["provider:physical_network"] = Text(body, "provider:physical_network"),
             ["provider:segmentation_id"] = body["provider:segmentation_id"]?.DeepClone(),
-            ["is_default"] = false,
             ["availability_zone_hints"] = new JsonArray(),
             ["availability_zones"] = new JsonArray(),
             ["ipv4_address_scope"] = null,
@@ -163,7 +161,10 @@ public static class NeutronApi
         };
         Stamp(network, project, now);
         s.Put(Networks, Text(network, "id")!, network);
-        return Reply(new JsonObject { [Networks] = network.DeepClone() }, 201);
+        // The auto-allocation extension adds is_default to the create answer only.
+        var created = (JsonObject)network.DeepClone();
+        created.Insert(created.IndexOf("ipv4_address_scope") is var at and >= 0 ? at - 2 : created.Count, "is_default", false);
+        return Reply(new JsonObject { [Networks] = created }, 201);
     }
 
     private static async Task<IResult> CreateSubnetAsync(HttpContext c, NetworkStore s)

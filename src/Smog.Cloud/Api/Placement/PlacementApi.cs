@@ -20,7 +20,6 @@ public static class PlacementApi
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(ServicePaths.Placement, Versions);
-        app.MapGet(ServicePaths.Placement + "/", Versions);
         var p = app.MapGroup(ServicePaths.Placement);
         p.MapGet("/resource_providers", List);
         p.MapGet("/resource_providers/{uuid}", (HttpContext c, CloudSimulation s, string uuid) =>
