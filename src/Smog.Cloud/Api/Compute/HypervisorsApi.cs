@@ -29,9 +29,18 @@ public static class HypervisorsApi
             {
                 ["hypervisor_statistics"] = new JsonObject
                 {
-                    ["count"] = t.Count, ["vcpus_used"] = t.VcpusUsed, ["local_gb_used"] = t.LocalGiBUsed, ["memory_mb"] = t.MemoryMiB,
-                    ["current_workload"] = t.CurrentWorkload, ["vcpus"] = t.Vcpus, ["running_vms"] = t.RunningVms, ["free_disk_gb"] = t.FreeDiskGiB,
-                    ["disk_available_least"] = t.DiskAvailableLeast, ["local_gb"] = t.LocalGiB, ["free_ram_mb"] = t.FreeRamMiB, ["memory_mb_used"] = t.MemoryMiBUsed,
+                    ["count"] = t.Count,
+                    ["vcpus_used"] = t.VcpusUsed,
+                    ["local_gb_used"] = t.LocalGiBUsed,
+                    ["memory_mb"] = t.MemoryMiB,
+                    ["current_workload"] = t.CurrentWorkload,
+                    ["vcpus"] = t.Vcpus,
+                    ["running_vms"] = t.RunningVms,
+                    ["free_disk_gb"] = t.FreeDiskGiB,
+                    ["disk_available_least"] = t.DiskAvailableLeast,
+                    ["local_gb"] = t.LocalGiB,
+                    ["free_ram_mb"] = t.FreeRamMiB,
+                    ["memory_mb_used"] = t.MemoryMiBUsed,
                 },
             });
         });

@@ -69,14 +69,29 @@ public sealed class NovaPorts
         var address = fixedIp ?? NextAddress(network);
         var port = new JsonObject
         {
-            ["id"] = id, ["name"] = "", ["network_id"] = Text(network, "id"), ["tenant_id"] = project,
+            ["id"] = id,
+            ["name"] = "",
+            ["network_id"] = Text(network, "id"),
+            ["tenant_id"] = project,
             ["mac_address"] = "fa:16:3e:" + string.Join(":", System.Security.Cryptography.RandomNumberGenerator.GetBytes(3).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))),
-            ["admin_state_up"] = true, ["status"] = "DOWN", ["device_id"] = "", ["device_owner"] = "",
+            ["admin_state_up"] = true,
+            ["status"] = "DOWN",
+            ["device_id"] = "",
+            ["device_owner"] = "",
             ["fixed_ips"] = address is null ? new JsonArray() : new JsonArray(new JsonObject { ["subnet_id"] = FirstSubnet(network), ["ip_address"] = address }),
-            ["port_security_enabled"] = true, ["security_groups"] = new JsonArray(NeutronApi.DefaultSecurityGroup(project)),
-            ["binding:vnic_type"] = "normal", ["binding:profile"] = new JsonObject(), ["binding:host_id"] = "", ["binding:vif_type"] = "unbound",
-            ["binding:vif_details"] = new JsonObject(), ["allowed_address_pairs"] = new JsonArray(), ["extra_dhcp_opts"] = new JsonArray(),
-            ["description"] = "", ["tags"] = new JsonArray(), ["revision_number"] = 1, ["project_id"] = project,
+            ["port_security_enabled"] = true,
+            ["security_groups"] = new JsonArray(NeutronApi.DefaultSecurityGroup(project)),
+            ["binding:vnic_type"] = "normal",
+            ["binding:profile"] = new JsonObject(),
+            ["binding:host_id"] = "",
+            ["binding:vif_type"] = "unbound",
+            ["binding:vif_details"] = new JsonObject(),
+            ["allowed_address_pairs"] = new JsonArray(),
+            ["extra_dhcp_opts"] = new JsonArray(),
+            ["description"] = "",
+            ["tags"] = new JsonArray(),
+            ["revision_number"] = 1,
+            ["project_id"] = project,
         };
         networks.Put(NeutronApi.Ports, id, port);
         own[id] = 0;

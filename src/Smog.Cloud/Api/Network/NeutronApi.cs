@@ -56,11 +56,18 @@ public static class NeutronApi
         v2.MapGet("/security-groups", (HttpContext c) =>
         {
             var caller = Access.Caller(c);
-            return Reply(new JsonObject { ["security_groups"] = new JsonArray(new JsonObject
+            return Reply(new JsonObject
             {
-                ["id"] = DefaultSecurityGroup(caller.Project.Id), ["name"] = "default", ["project_id"] = caller.Project.Id,
-                ["tenant_id"] = caller.Project.Id, ["description"] = "Default security group", ["security_group_rules"] = new JsonArray(),
-            }) });
+                ["security_groups"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = DefaultSecurityGroup(caller.Project.Id),
+                    ["name"] = "default",
+                    ["project_id"] = caller.Project.Id,
+                    ["tenant_id"] = caller.Project.Id,
+                    ["description"] = "Default security group",
+                    ["security_group_rules"] = new JsonArray(),
+                })
+            });
         });
     }
 
