@@ -30,16 +30,20 @@ public sealed class ImageAndNetworkTests
     }
 
     [Fact]
-    public async Task A_private_image_is_not_seen_by_another_project()
+    public async Task A_private_image_is_seen_by_its_project_and_admins_only()
     {
         await using var cloud = await CloudLabs.StartAsync(CloudLabs.Empty());
         using var clients = new CloudClients(cloud);
         using var admin = clients.Open("smog-admin");
         using var member = clients.Open("smog-member");
-        var mine = await (await member.ImagesAsync(Ct)).CreateAsync(new ImageCreate("private-one", "raw"), Ct);
+        var adminImages = await admin.ImagesAsync(Ct);
+        var memberImages = await member.ImagesAsync(Ct);
+        var theirs = await adminImages.CreateAsync(new ImageCreate("admins-own", "raw"), Ct);
+        var mine = await memberImages.CreateAsync(new ImageCreate("members-own", "raw"), Ct);
 
-        // The admin cloud is scoped to project admin, but admins see every image.
-        Assert.NotNull(await (await admin.ImagesAsync(Ct)).FindByNameAsync("private-one", Ct));
+        Assert.Empty(await memberImages.ListByNameAsync("admins-own", Ct));
+        await Assert.ThrowsAsync<Smog.OpenStack.Http.OpenStackNotFoundException>(() => memberImages.ShowAsync(theirs.Id, Ct));
+        Assert.Equal(mine.Id, Assert.Single(await adminImages.ListByNameAsync("members-own", Ct)).Id);
         Assert.Equal(cloud.Identity.MemberProject.Id, mine.Owner);
     }
 

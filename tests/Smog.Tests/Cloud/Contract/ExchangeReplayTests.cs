@@ -22,6 +22,8 @@ public sealed partial class ExchangeReplayTests
     /// <summary>Exchanges the replay skips, and why.</summary>
     internal static readonly Dictionary<(string File, int Seq), string> NotReplayed = new()
     {
+        [("pinned_hugepage_server.jsonl", 22)] = "Nova showed the server for a moment in task_state deleting after the 204; the simulation "
+            + "completes a delete at once, so the next GET is already the 404 the recording reached at #23",
     };
 
     /// <summary>
