@@ -34,6 +34,8 @@ public sealed class CloudFiles(CloudAddress address, IdentityStore identity, Fun
                     region_name: {Catalog.Region}
                     interface: public
                     identity_api_version: 3
+                    # What Smog negotiates anyway; the openstack CLI would otherwise use 2.1 (no --nic none, no topology).
+                    compute_api_version: "2.88"
 
                 """);
         }
