@@ -71,13 +71,20 @@ public sealed class GuestInspector(SuiteClients clients, CloudState cloud, HostA
                         TopologyApi = topology?.ToServerTopology(),
                         Resolution = resolution,
                     });
-                    if (host.Conf is null) notChecked.Add($"nova.conf of {host.Name} not readable: CPU-set rules judged with Nova's defaults");
-                    findings.AddRange(verdicts.Select(f => FromVerifier(f, xml, guest)));
+                    // Without nova.conf the CPU sets are unknown: rules that judge against them cannot be trusted.
+                    foreach (var f in verdicts)
+                    {
+                        if (host.Conf is null && ConfDependent.Contains(f.Rule)) notChecked.Add($"{f.Rule}: nova.conf of {host.Name} not readable, CPU sets unknown");
+                        else findings.Add(FromVerifier(f, xml, guest));
+                    }
                 }
             }
         }
         return new Inspection(server, Actual(hostName, server.InstanceName, topology, facts), xml, findings.ToImmutable(), notChecked.ToImmutable());
     }
+
+    private static readonly HashSet<string> ConfDependent =
+        [RuleIds.EmulatorShare, RuleIds.EmulatorIsolate, RuleIds.PinDedicatedSet, RuleIds.PinFloating, RuleIds.PinSharedWithFloating];
 
     /// <summary>Placement must hold exactly what the flavor asks: PCPU for pinned vCPUs (+1 for isolated emulator threads), VCPU for the rest.</summary>
     private async Task CheckAllocationsAsync(string serverId, ResourceDemand demand, DiscoveredHost? host, int guest, ImmutableArray<ScenarioFinding>.Builder findings, CancellationToken ct)

@@ -175,11 +175,12 @@ public sealed class ScenarioContext
     public async Task<Guest> MigrateAsync(Guest guest, bool live, CancellationToken ct)
     {
         if (guest.ServerId is not { } id) throw new ScenarioError($"migrate: {guest.Role} has no server");
-        if (live) await SettleAsync("live migrate", id, ServerAction.LiveMigrate, "ACTIVE", ct).ConfigureAwait(false);
+        // Migration is admin-only by default policy; confirming it is the owner's (or admin's).
+        if (live) await SettleAsync("live migrate", id, ServerAction.LiveMigrate, "ACTIVE", ct, asAdmin: true).ConfigureAwait(false);
         else
         {
-            await SettleAsync("cold migrate", id, ServerAction.Migrate, "VERIFY_RESIZE", ct).ConfigureAwait(false);
-            await SettleAsync("confirm migration", id, ServerAction.ConfirmResize, "ACTIVE", ct).ConfigureAwait(false);
+            await SettleAsync("cold migrate", id, ServerAction.Migrate, "VERIFY_RESIZE", ct, asAdmin: true).ConfigureAwait(false);
+            await SettleAsync("confirm migration", id, ServerAction.ConfirmResize, "ACTIVE", ct, asAdmin: true).ConfigureAwait(false);
         }
         var inspection = await InspectAsync(guest, ct).ConfigureAwait(false);
         var host = inspection.Actual?.Host;
@@ -187,13 +188,15 @@ public sealed class ScenarioContext
         return guest with { Host = host };
     }
 
-    private Task<NovaServer> SettleAsync(string step, string id, ServerAction action, string status, CancellationToken ct) =>
+    private Task<NovaServer> SettleAsync(string step, string id, ServerAction action, string status, CancellationToken ct, bool asAdmin = false) =>
         StepAsync(step, async () =>
         {
-            await run.Clients.BootNova.Servers.ActionAsync(id, action, ct).ConfigureAwait(false);
+            var nova = asAdmin ? run.Clients.AdminNova : run.Clients.BootNova;
+            await nova.Servers.ActionAsync(id, action, ct).ConfigureAwait(false);
             // The action's task state shows up a moment later; wait for it to settle on the status.
             await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
-            return await run.Clients.BootWaiter.WaitForStatusAsync(id, status, run.Options.Timeouts.ActionWait, ct).ConfigureAwait(false);
+            var waiter = asAdmin ? run.Clients.AdminWaiter : run.Clients.BootWaiter;
+            return await waiter.WaitForStatusAsync(id, status, run.Options.Timeouts.ActionWait, ct).ConfigureAwait(false);
         });
 
     /// <summary>A file on a host through the inventory (sysfs, nova.conf); null without host access or when unreadable.</summary>

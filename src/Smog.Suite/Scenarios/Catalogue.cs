@@ -240,7 +240,7 @@ public static class Catalogue
     {
         var free = 0L;
         foreach (var host in s.Cloud.UpHosts) free += (await s.FreshAsync(host, ct)).Capacity("PCPU")?.Free ?? 0;
-        if (free > 32) throw new ScenarioError($"{free} free PCPUs: filling them would boot more guests than a test run should (at most 32)");
+        if (free > 128) throw new ScenarioError($"{free} free PCPUs: filling them would boot more guests than a test run should (at most 128)");
         var spec = FlavorSpec.Create(SmallRamMiB / 2, 1).WithPinning();
         for (var i = 0; i < free; i++) AllPinned(s, await s.BootAsync($"fill-{i + 1}", spec, Expect.Active, ct));
         await s.BootAsync("one-too-many", spec, Expect.NoValidHost, ct);

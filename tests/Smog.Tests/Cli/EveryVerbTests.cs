@@ -262,6 +262,10 @@ public sealed class EveryVerbTests : IDisposable
                 ["--html"] = bad => Run(runConfig, inventory, junitOut, jsonOut, bad),
             }),
             ["cleanup"] = (["cleanup", "--list", "--state-dir", stateDir], new()),
+            ["cloud serve"] = (["cloud", "serve", "--for", "0s", "--state-dir", Path.Combine(_dir, "cloud-state")], new()
+            {
+                ["--lab"] = bad => ["cloud", "serve", "--for", "0s", "--state-dir", Path.Combine(_dir, "cloud-state"), "--lab", bad],
+            }),
             ["bench fit"] = (["bench", "fit", "--cases", cases, "--expected", expected, "--reps", "1", "--blowup-nodes", ""], new()
             {
                 ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--blowup-nodes", ""],

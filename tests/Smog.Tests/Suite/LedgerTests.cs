@@ -97,7 +97,7 @@ public sealed class LedgerTests : IDisposable
                 ledgerWhenCalled = reader.ReadToEnd();
                 return FakeOpenStack.Json(HttpStatusCode.OK, "{\"flavor\": {\"id\": \"f9\", \"name\": \"" + name + "\", \"ram\": 128, \"vcpus\": 1, \"disk\": 1}}");
             });
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var clients = await SuiteClients.ConnectAsync(cloud, null, Ct);
         using var ledger = RunLedger.Create(dir, run, "fake", "fake");
 
@@ -115,7 +115,7 @@ public sealed class LedgerTests : IDisposable
     {
         var time = Clock();
         var server = WithNova(time);
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var nova = await cloud.ComputeAsync(Ct);
         var cleaner = new RunCleaner(nova, cloud.ServerWaiter(nova), Run(), null);
         var before = server.Seen.Count;
@@ -133,7 +133,7 @@ public sealed class LedgerTests : IDisposable
         var time = Clock();
         var server = WithNova(time).On(HttpMethod.Get, "/v2.1/flavors/f1", FakeOpenStack.Json(HttpStatusCode.OK,
             """{"flavor": {"id": "f1", "name": "someone-elses", "ram": 128, "vcpus": 1, "disk": 1}}"""));
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var nova = await cloud.ComputeAsync(Ct);
 
         var outcome = await new RunCleaner(nova, cloud.ServerWaiter(nova), run, null).CleanAsync([new Leftover(ResourceKind.Flavor, run.Name("f"), "f1", null)], false, Ct);

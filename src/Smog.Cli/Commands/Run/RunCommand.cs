@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Smog.Cli.Input;
+using Smog.Cloud.Api.Hosting;
+using Smog.Cloud.Lab;
 using Smog.Hosts;
 using Smog.Hosts.Files;
 using Smog.OpenStack;
@@ -51,9 +53,17 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
 
         var env = ConfigEnvironment.FromMachine();
         var adminName = settings.OsCloud ?? config.Cloud ?? env.Get("OS_CLOUD");
-        if (adminName is null && env.Get("OS_AUTH_URL") is null)
-            throw new InputException("no cloud to test: pass --os-cloud NAME (a clouds.yaml entry, admin) or set OS_CLOUD/OS_* (the embedded cloud is not available in this build)");
         var memberName = settings.MemberCloud ?? config.MemberCloud;
+        // No target: the embedded cloud on loopback with its default lab, and its own clouds.yaml and inventory.
+        await using var embedded = adminName is null && env.Get("OS_AUTH_URL") is null ? await StartEmbeddedAsync(cancellationToken) : null;
+        if (embedded is { } started)
+        {
+            env = env with { Variables = env.Variables.SetItem("OS_CLIENT_CONFIG_FILE", started.Files.CloudsYaml).SetItem("OS_CLIENT_SECURE_FILE", started.Files.SecureYaml) };
+            (adminName, memberName) = (CloudFiles.AdminCloud, memberName ?? CloudFiles.MemberCloud);
+            inventoryPath ??= started.Files.Inventory;
+            inventory ??= ReadInventory(started.Files.Inventory);
+            console.MarkupLine(Markup.Escape($"no cloud given: testing the embedded cloud at {started.Cloud.BaseUrl} (default lab)"));
+        }
         var resolver = new CloudConfigResolver(env);
         var adminConfig = resolver.Resolve(adminName is null ? CloudSelection.None : CloudSelection.Named(adminName));
         var memberConfig = memberName is null ? null : resolver.Resolve(CloudSelection.Named(memberName));
@@ -98,7 +108,7 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
                 console.MarkupLine(Markup.Escape($"run {run} against {adminConfig.Name}" + (member is null ? " (servers as admin)" : $" (servers as {memberConfig!.Name})") + $"; ledger {ledger.Path}"));
                 var target = new RunTarget
                 {
-                    Kind = "openstack",
+                    Kind = embedded is null ? "openstack" : "embedded",
                     AdminCloud = adminConfig.Name,
                     BootCloud = (memberConfig ?? adminConfig).Name,
                     BootsAsMember = member is not null,
@@ -130,6 +140,31 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
         finally
         {
             Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+
+    /// <summary>A running embedded cloud and the files it wrote (in a temporary directory removed with it).</summary>
+    private sealed record Embedded(RunningCloud Cloud, StateFiles Files, string Directory) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Cloud.DisposeAsync();
+            try { System.IO.Directory.Delete(Directory, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    private static async Task<Embedded> StartEmbeddedAsync(CancellationToken ct)
+    {
+        var directory = Directory.CreateTempSubdirectory("smog-embedded-").FullName;
+        try
+        {
+            var cloud = await EmbeddedCloud.StartAsync(LabReader.Default(), new EmbeddedCloudOptions(), ct);
+            return new Embedded(cloud, cloud.WriteFiles(directory), directory);
+        }
+        catch (CloudStartException e)
+        {
+            throw new InputException(e.Message);
         }
     }
 
