@@ -24,6 +24,14 @@ public sealed record LabHost
     /// <summary>The host's nova.conf INI text as the YAML gave it (lab/allinone writes it into the real nova-compute's config).</summary>
     public string NovaConfText { get; init; } = "";
     public ImmutableArray<string> Aggregates { get; init; } = [];
+    /// <summary>Local disk for instances (placement's DISK_GB total), <c>disk_gb</c>.</summary>
+    public long DiskGiB { get; init; } = LabDefaults.DiskGiB;
+}
+
+/// <summary>Values a lab YAML may leave out.</summary>
+public static class LabDefaults
+{
+    public const long DiskGiB = 1000;
 }
 
 public sealed record LabAggregate

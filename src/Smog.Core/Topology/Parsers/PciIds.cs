@@ -6,7 +6,7 @@ namespace Smog.Topology.Parsers;
 /// as its 4-digit base class + subclass (sysfs's <c>0x020000</c> and hwloc's <c>0200</c> both
 /// become <c>0200</c>).
 /// </summary>
-internal static class PciIds
+public static class PciIds
 {
     public static string? Address(string? text)
     {

@@ -34,7 +34,7 @@ public class MicroversionNegotiationTests
                 ? System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty
                 : System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty.Add("compute_api_version", configured),
         };
-        using var cloud = Cloud(server, time, config);
+        using var cloud = FakeCloud.Cloud(server, time, config);
 
         var nova = await cloud.ComputeAsync(Ct);
         await nova.Flavors.ListAsync(false, Ct);
@@ -52,7 +52,7 @@ public class MicroversionNegotiationTests
     {
         var time = Clock();
         var server = WithNova(time, """{"version": {"id": "v2.1", "status": "CURRENT", "version": "2.60", "min_version": "2.1"}}""");
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
 
         var nova = await cloud.ComputeAsync(Ct);
         var error = await Assert.ThrowsAsync<OpenStackClientException>(() => nova.Servers.TopologyAsync("s1", Ct));
@@ -66,7 +66,7 @@ public class MicroversionNegotiationTests
     {
         var time = Clock();
         var server = WithNova(time, """{"version": {"id": "v2.1", "status": "CURRENT", "version": "2.99", "min_version": "2.90"}}""");
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
 
         var error = await Assert.ThrowsAsync<OpenStackClientException>(() => cloud.ComputeAsync(Ct));
 
@@ -81,7 +81,7 @@ public class MicroversionNegotiationTests
             {"versions": [{"id": "v2.0", "status": "SUPPORTED", "version": "", "min_version": ""},
                           {"id": "v2.1", "status": "CURRENT", "version": "2.93", "min_version": "2.1"}]}
             """);
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
 
         Assert.Equal("2.88", (await cloud.ComputeAsync(Ct)).Microversion.ToString());
     }
@@ -96,7 +96,7 @@ public class MicroversionNegotiationTests
         var logs = new CollectingLoggerFactory();
         var headers = echo is null ? Array.Empty<(string, string)>() : [("OpenStack-API-Version", echo)];
         var server = WithNova(time).On(HttpMethod.Get, "/v2.1/flavors/detail", FakeOpenStack.Json(HttpStatusCode.OK, """{"flavors": []}""", headers));
-        using var cloud = Cloud(server, time, logs: logs);
+        using var cloud = FakeCloud.Cloud(server, time, logs: logs);
 
         await (await cloud.ComputeAsync(Ct)).Flavors.ListAsync(false, Ct);
 

@@ -23,7 +23,7 @@ public class NovaClientsTests
         var time = Clock();
         var server = WithNova(time);
         routes(server);
-        var cloud = Cloud(server, time);
+        var cloud = FakeCloud.Cloud(server, time);
         return (await cloud.ComputeAsync(Ct), server);
     }
 

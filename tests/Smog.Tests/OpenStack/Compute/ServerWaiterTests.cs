@@ -24,7 +24,7 @@ public class ServerWaiterTests
     {
         var time = Clock();
         var server = WithNova(time).On(HttpMethod.Get, Path, answers);
-        var cloud = Cloud(server, time, retry: new RetryPolicy(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(60)));
+        var cloud = FakeCloud.Cloud(server, time, retry: new RetryPolicy(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(60)));
         var nova = await cloud.ComputeAsync(Ct);
         return (cloud.ServerWaiter(nova), server, time);
     }

@@ -19,7 +19,7 @@ public class ApiConnectionTests
         var time = Clock();
         var server = WithNova(time);
         routes(server);
-        return await Cloud(server, time).ComputeAsync(Ct);
+        return await FakeCloud.Cloud(server, time).ComputeAsync(Ct);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class KeystoneSessionTests
     {
         var time = Clock();
         var server = WithNova(time);
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
 
         var first = await cloud.Session.TokenAsync(Ct);
         var second = await cloud.Session.TokenAsync(Ct);
@@ -36,7 +36,7 @@ public class KeystoneSessionTests
         var time = Clock();
         var server = new FakeOpenStack(time).On(HttpMethod.Post, TokenUrl,
             Token("tok-1", TimeSpan.FromMinutes(10), time), Token("tok-2", TimeSpan.FromMinutes(10), time));
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
 
         Assert.Equal("tok-1", (await cloud.Session.TokenAsync(Ct))!.Value.Reveal());
         time.Advance(TimeSpan.FromMinutes(7)); // 3 minutes left: still fine
@@ -56,7 +56,7 @@ public class KeystoneSessionTests
             .On(HttpMethod.Get, "/v2.1/flavors/detail", r => r.Header("X-Auth-Token") == "tok-2"
                 ? FakeOpenStack.Json(HttpStatusCode.OK, """{"flavors": []}""")
                 : FakeOpenStack.Json(HttpStatusCode.Unauthorized, """{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}"""));
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var nova = await cloud.ComputeAsync(Ct);
 
         var flavors = await nova.Flavors.ListAsync(false, Ct);
@@ -73,7 +73,7 @@ public class KeystoneSessionTests
         var server = WithNova(time).On(HttpMethod.Get, "/v2.1/flavors/detail",
             FakeOpenStack.Json(HttpStatusCode.Unauthorized, """{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}""",
                 ("x-openstack-request-id", "req-401")));
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var nova = await cloud.ComputeAsync(Ct);
 
         var error = await Assert.ThrowsAsync<OpenStackUnauthorizedException>(() => nova.Flavors.ListAsync(false, Ct));
@@ -90,7 +90,7 @@ public class KeystoneSessionTests
         var server = new FakeOpenStack(time).On(HttpMethod.Post, TokenUrl, FakeOpenStack.Json(HttpStatusCode.Unauthorized,
             """{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}""",
             ("x-openstack-request-id", "req-k1")));
-        using var cloud = Cloud(server, time, logs: logs);
+        using var cloud = FakeCloud.Cloud(server, time, logs: logs);
 
         var error = await Assert.ThrowsAsync<OpenStackUnauthorizedException>(() => cloud.Session.TokenAsync(Ct));
 
@@ -108,7 +108,7 @@ public class KeystoneSessionTests
         var server = WithNova(time)
             .On(HttpMethod.Get, "/v2.1/flavors/detail", FakeOpenStack.Status(HttpStatusCode.ServiceUnavailable), FakeOpenStack.Json(HttpStatusCode.OK, """{"flavors": []}"""))
             .On(HttpMethod.Get, "/v2.1/servers/x", FakeOpenStack.Json(HttpStatusCode.NotFound, """{"itemNotFound": {"code": 404, "message": "Instance x could not be found."}}"""));
-        using var cloud = Cloud(server, time, logs: logs);
+        using var cloud = FakeCloud.Cloud(server, time, logs: logs);
         var nova = await cloud.ComputeAsync(Ct);
 
         await Clock.Run(time, nova.Flavors.ListAsync(false, Ct));
@@ -134,7 +134,7 @@ public class KeystoneSessionTests
         {
             Auth = new AuthSettings { AuthUrl = "http://keystone:5000", Token = new Smog.OpenStack.Identity.Secret("tok-old"), ProjectId = "p1" },
         };
-        using var cloud = Cloud(server, time, config);
+        using var cloud = FakeCloud.Cloud(server, time, config);
 
         await cloud.Session.TokenAsync(Ct);
 
@@ -148,8 +148,8 @@ public class KeystoneSessionTests
     {
         var time = Clock();
         var server = WithNova(time);
-        using var internalCloud = Cloud(server, time, CloudConfig() with { Interface = "internal" });
-        using var overridden = Cloud(server, time, CloudConfig() with
+        using var internalCloud = FakeCloud.Cloud(server, time, CloudConfig() with { Interface = "internal" });
+        using var overridden = FakeCloud.Cloud(server, time, CloudConfig() with
         {
             ServiceSettings = System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty.Add("compute_endpoint_override", "http://elsewhere:8774/v2.1"),
         });

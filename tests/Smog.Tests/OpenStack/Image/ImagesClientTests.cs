@@ -21,7 +21,7 @@ public class ImagesClientTests
             .On(HttpMethod.Get, "/v2/images?name=blank", FakeOpenStack.Json(HttpStatusCode.OK,
                 "{\"images\": [" + Img("old", "active", "2026-01-01T00:00:00Z") + "," + Img("new", "active", "2026-02-01T00:00:00Z") + ","
                 + Img("newest-but-queued", "queued", "2026-03-01T00:00:00Z") + "], \"first\": \"/v2/images?name=blank\", \"schema\": \"/v2/schemas/images\"}"));
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var images = await cloud.ImagesAsync(Ct);
 
         var image = await images.FindByNameAsync("blank", Ct);
@@ -41,7 +41,7 @@ public class ImagesClientTests
             .On(HttpMethod.Get, "/v2/images/i1",
                 FakeOpenStack.Json(HttpStatusCode.OK, Img("i1", "saving", "2026-01-01T00:00:00Z")),
                 FakeOpenStack.Json(HttpStatusCode.OK, Img("i1", "active", "2026-01-01T00:00:00Z")));
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var images = await cloud.ImagesAsync(Ct);
 
         var created = await images.CreateAsync(new ImageCreate("smog-img", "raw") { Properties = new Dictionary<string, string> { ["hw_numa_nodes"] = "2" } }, Ct);
@@ -65,7 +65,7 @@ public class ImagesClientTests
             {
                 Content = new StringContent("404 Not Found\n\nNo image found with ID nope\n\n   "),
             });
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var images = await cloud.ImagesAsync(Ct);
 
         var error = await Assert.ThrowsAsync<OpenStackNotFoundException>(() => images.ShowAsync("nope", Ct));

@@ -17,7 +17,7 @@ public class NetworkClientTests
             .On(HttpMethod.Post, TokenUrl, Token("tok-1", TimeSpan.FromHours(1), time))
             .On(HttpMethod.Post, "/v2.0/ports", FakeOpenStack.Json(HttpStatusCode.Created,
                 """{"port": {"id": "pt1", "name": "smog-vf", "network_id": "n1", "status": "DOWN", "binding:vnic_type": "direct", "fixed_ips": []}}"""));
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var neutron = await cloud.NetworkAsync(Ct);
 
         var port = await neutron.CreatePortAsync(new PortCreate { NetworkId = "n1", Name = "smog-vf", VnicType = "direct" }, Ct);
@@ -35,7 +35,7 @@ public class NetworkClientTests
             .On(HttpMethod.Post, TokenUrl, Token("tok-1", TimeSpan.FromHours(1), time))
             .On(HttpMethod.Delete, "/v2.0/ports/nope", FakeOpenStack.Json(HttpStatusCode.NotFound,
                 """{"NeutronError": {"type": "PortNotFound", "message": "Port nope could not be found.", "detail": ""}}"""));
-        using var cloud = Cloud(server, time);
+        using var cloud = FakeCloud.Cloud(server, time);
         var neutron = await cloud.NetworkAsync(Ct);
 
         var error = await Assert.ThrowsAsync<OpenStackNotFoundException>(() => neutron.DeletePortAsync("nope", Ct));

@@ -16,7 +16,7 @@ public class PlacementClientTests
             .On(HttpMethod.Get, "/", FakeOpenStack.Json(HttpStatusCode.OK,
                 "{\"versions\": [{\"id\": \"v1.0\", \"max_version\": \"" + maxVersion + "\", \"min_version\": \"1.0\", \"status\": \"CURRENT\", \"links\": [{\"rel\": \"self\", \"href\": \"\"}]}]}"));
         routes(server);
-        var cloud = Cloud(server, time);
+        var cloud = FakeCloud.Cloud(server, time);
         return (await cloud.PlacementAsync(Ct), server);
     }
 
