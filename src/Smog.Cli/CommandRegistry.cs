@@ -10,7 +10,7 @@ namespace Smog.Cli;
 internal static class CommandRegistry
 {
     /// <summary>Verbs that only group sub-verbs (<c>smog xml fake-numa</c>).</summary>
-    public static readonly IReadOnlySet<string> Branches = new HashSet<string>(StringComparer.Ordinal) { "xml", "bench" };
+    public static readonly IReadOnlySet<string> Branches = new HashSet<string>(StringComparer.Ordinal) { "xml", "bench", "cloud" };
 
     /// <summary>
     /// Registers the verbs. When the first argument names a verb, only that verb is registered:
@@ -36,11 +36,18 @@ internal static class CommandRegistry
             xml.AddCommand<FakeNumaCommand>("fake-numa").WithDescription("Give an L1 hypervisor's domain XML a fake NUMA layout");
         })),
         ("plan", c => c.AddCommand<Commands.Plan.PlanCommand>("plan").WithDescription("Show where Nova 26 would place a flavor on a host (oracle case schema).")),
+        ("run", c => c.AddCommand<Commands.Run.RunCommand>("run").WithDescription("Run the NUMA feature suite against a cloud: scenarios, predict-then-verify, cleanup, reports")),
+        ("cleanup", c => c.AddCommand<Commands.Cleanup.CleanupCommand>("cleanup").WithDescription("Remove what a smog run left behind, from its ledger (--run ID, --list)")),
         ("bench", c => c.AddBranch("bench", bench =>
         {
             bench.SetDescription("Measure smog itself (fit: the Nova fitter's speed against the oracle's)");
             bench.AddCommand<Commands.Bench.BenchFitCommand>("fit").WithDescription("Time the Nova fitter on oracle vectors and no-fit blow-up hosts.");
             bench.AddCommand<Commands.Bench.BenchCloudCommand>("cloud").WithDescription("Time the embedded cloud's lab load and scheduling at scale, and its memory.");
+        })),
+        ("cloud", c => c.AddBranch("cloud", cloud =>
+        {
+            cloud.SetDescription("Smog's embedded OpenStack cloud (serve: run it on 127.0.0.1 for any OpenStack client)");
+            cloud.AddCommand<Commands.Cloud.CloudServeCommand>("serve").WithDescription("Run the embedded cloud on 127.0.0.1 until Ctrl-C; writes clouds.yaml and an inventory");
         })),
     ];
 

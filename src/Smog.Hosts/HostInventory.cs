@@ -8,10 +8,16 @@ public enum HostAccess
 {
     Ssh,
     Local,
+    /// <summary>A simulated hypervisor of Smog's embedded cloud, over its host-access routes.</summary>
+    Embedded,
 }
 
 /// <summary>One host of the inventory. <see cref="Ssh"/> is set exactly when access is ssh.</summary>
-public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ssh, string? LibvirtUri);
+public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ssh, string? LibvirtUri)
+{
+    /// <summary>Set exactly when access is embedded.</summary>
+    public Embedded.EmbeddedTarget? Embedded { get; init; }
+}
 
 /// <summary>The hosts smog may visit, read from a YAML file (see <see cref="InventoryParser"/>).</summary>
 public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Hosts)
@@ -25,7 +31,9 @@ public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Ho
 
     /// <summary>A runner for the host: local, or a connected SSH session (dispose it when done).</summary>
     public static async Task<ICommandRunner> ConnectAsync(InventoryHost host, CancellationToken cancellationToken = default) =>
-        host.Ssh is { } target ? await SshCommandRunner.ConnectAsync(target, cancellationToken) : new LocalCommandRunner();
+        host.Ssh is { } target ? await SshCommandRunner.ConnectAsync(target, cancellationToken)
+        : host.Embedded is { } embedded ? new Embedded.EmbeddedCommandRunner(embedded)
+        : new LocalCommandRunner();
 }
 
 /// <summary>An unreadable or malformed inventory: one line naming the file, line and field.</summary>

@@ -21,6 +21,10 @@ namespace Smog.Hosts;
 ///     connect_timeout: 10      # ssh: seconds
 ///     connect_attempts: 4      # ssh: tries while the port refuses connections
 ///     libvirt_uri: qemu:///system      # optional: virsh -c URI on that host
+///   - name: compute-0
+///     access: embedded         # a simulated host of `smog cloud serve` (it writes these entries)
+///     url: http://127.0.0.1:40123/smog/hosts/compute-0   # embedded: required
+///     key: host-access.key     # embedded: file holding the host-access token; relative to the inventory
 /// </code>
 /// The lab's <c>lab/.state/inventory.yml</c> (<c>name</c>, <c>access: local</c>, <c>libvirt_uri</c>)
 /// is this format. Unknown fields are errors, so a typo never silently falls back to a default.
@@ -28,7 +32,7 @@ namespace Smog.Hosts;
 public static class InventoryParser
 {
     private static readonly string[] Fields =
-        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri"];
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url"];
 
     private static readonly string[] SshOnly =
         ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts"];
@@ -117,11 +121,24 @@ public static class InventoryParser
             {
                 "ssh" => HostAccess.Ssh,
                 "local" => HostAccess.Local,
+                "embedded" => HostAccess.Embedded,
                 null => values.ContainsKey("address") ? HostAccess.Ssh
                     : throw Error(node, $"{at}.access", "missing (ssh with an address, or local)"),
-                var s => throw Error(values["access"], $"{at}.access", $"expected ssh or local, found '{s}'"),
+                var s => throw Error(values["access"], $"{at}.access", $"expected ssh, local or embedded, found '{s}'"),
             };
             var libvirtUri = Text("libvirt_uri");
+            if (access != HostAccess.Embedded && values.TryGetValue("url", out var url))
+                throw Error(url, $"{at}.url", "only for access: embedded");
+            if (access == HostAccess.Embedded)
+            {
+                if (SshOnly.Where(f => f != "key").FirstOrDefault(values.ContainsKey) is { } sshField)
+                    throw Error(values[sshField], $"{at}.{sshField}", "only for access: ssh (this host is embedded)");
+                var address = Text("url") ?? throw Error(node, $"{at}.url", "missing (needed for access: embedded)");
+                if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                    throw Error(values["url"], $"{at}.url", $"expected an http(s) URL, found '{address}'");
+                var keyPath = FullPath(Text("key") ?? throw Error(node, $"{at}.key", "missing (the host-access key file smog cloud serve wrote)"));
+                return new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath) };
+            }
             if (access == HostAccess.Local)
             {
                 if (SshOnly.FirstOrDefault(values.ContainsKey) is { } extra)

@@ -33,7 +33,7 @@ internal static class Fixtures
         new("boot-oracle", "*.numa.xml", 19), new("boot-oracle", "random-*.jsonl", 2), new("nova-boot", "*.jsonl", 2),
         new("nova-vectors", "*.jsonl", 2), new("nova-fit", "*.jsonl", 5), new("nova-constraints", "*.jsonl", 6),
         new("verify", "b5-*", 4), new("openstack-exchanges", "*.jsonl", 9), new("known_hosts", "*.pub", 3),
-        new("nova-conf", "*.conf", 3),
+        new("nova-conf", "*.conf", 3), new("junit", "*.xsd", 1),
     ];
 
     /// <summary>The absolute path of a committed fixture file or tree; fails the test, naming it, when it is missing.</summary>

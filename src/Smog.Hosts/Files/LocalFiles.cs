@@ -32,12 +32,9 @@ public static class LocalFiles
     /// </summary>
     public static ParseError? WriteAtomically(string path, string text)
     {
-        string full;
-        try { full = Path.GetFullPath(path); }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return Error(path, "not a usable path"); }
-        if (Directory.Exists(full)) return Error(path, "is a directory, expected a file");
-        var directory = Path.GetDirectoryName(full);
-        if (directory is null || !Directory.Exists(directory)) return Error(path, $"cannot write: the directory {directory} does not exist");
+        if (CheckWritable(path) is { } unusable) return unusable;
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -54,6 +51,20 @@ public static class LocalFiles
             TryDelete(temp);
             return Error(path, $"cannot write ({Describe(e)})");
         }
+    }
+
+    /// <summary>
+    /// Whether <see cref="WriteAtomically"/> could write there (a usable path, not a directory, in a
+    /// directory that exists), with the same wording; for verbs that check outputs before long work.
+    /// </summary>
+    public static ParseError? CheckWritable(string path)
+    {
+        string full;
+        try { full = Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return Error(path, "not a usable path"); }
+        if (Directory.Exists(full)) return Error(path, "is a directory, expected a file");
+        var directory = Path.GetDirectoryName(full);
+        return directory is null || !Directory.Exists(directory) ? Error(path, $"cannot write: the directory {directory} does not exist") : null;
     }
 
     private const string IoError = "an I/O error";

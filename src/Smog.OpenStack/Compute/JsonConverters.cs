@@ -65,3 +65,33 @@ public sealed class ServerNetworksConverter : JsonConverter<ServerNetworks>
 
     private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
 }
+
+/// <summary>Writes <see cref="ServerAction"/> as <c>{"name": {...}}</c> or <c>{"name": null}</c>; live migration's host is null (the scheduler picks).</summary>
+public sealed class ServerActionConverter : JsonConverter<ServerAction>
+{
+    public override ServerAction Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var doc = JsonDocument.ParseValue(ref reader);
+        var property = doc.RootElement.EnumerateObject().FirstOrDefault();
+        if (property.Value.ValueKind != JsonValueKind.Object) return new ServerAction(property.Name, null);
+        var argument = property.Value.EnumerateObject()
+            .Where(p => p.Value.ValueKind == JsonValueKind.String)
+            .ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+        return new ServerAction(property.Name, argument);
+    }
+
+    public override void Write(Utf8JsonWriter writer, ServerAction value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName(value.Name);
+        if (value.Argument is null) writer.WriteNullValue();
+        else
+        {
+            writer.WriteStartObject();
+            foreach (var (key, text) in value.Argument) writer.WriteString(key, text);
+            if (value.Name == "os-migrateLive") writer.WriteNull("host");
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+}

@@ -239,6 +239,24 @@ public sealed record ServerNetworks(string? Keyword, IReadOnlyList<NetworkRef> R
     public static ServerNetworks Ports(params string[] portIds) => Of([.. portIds.Select(p => new NetworkRef { PortId = p })]);
 }
 
+/// <summary>
+/// One server action, written as <c>{name: argument}</c> (the argument null for os-stop and
+/// os-start). The factories name the actions Smog uses.
+/// </summary>
+[JsonConverter(typeof(ServerActionConverter))]
+public sealed record ServerAction(string Name, IReadOnlyDictionary<string, string>? Argument)
+{
+    public static ServerAction Reboot(bool hard) => new("reboot", new Dictionary<string, string> { ["type"] = hard ? "HARD" : "SOFT" });
+    public static readonly ServerAction Stop = new("os-stop", null);
+    public static readonly ServerAction Start = new("os-start", null);
+    public static ServerAction Resize(string flavorId) => new("resize", new Dictionary<string, string> { ["flavorRef"] = flavorId });
+    public static readonly ServerAction ConfirmResize = new("confirmResize", null);
+    /// <summary>Cold migration; the scheduler picks the host.</summary>
+    public static readonly ServerAction Migrate = new("migrate", null);
+    /// <summary>Live migration (2.30+ body: host null lets the scheduler pick, block_migration auto).</summary>
+    public static readonly ServerAction LiveMigrate = new("os-migrateLive", new Dictionary<string, string> { ["block_migration"] = "auto" });
+}
+
 // ---- topology, hypervisors, services -------------------------------------------------------------
 
 public sealed record NovaServerTopology : ApiRecord
@@ -331,6 +349,7 @@ public sealed record ServiceEnvelope([property: JsonPropertyName("service")] Nov
 [JsonSerializable(typeof(ServerCreateRequest))]
 [JsonSerializable(typeof(ServerCreatedEnvelope))]
 [JsonSerializable(typeof(NovaServerTopology))]
+[JsonSerializable(typeof(ServerAction))]
 [JsonSerializable(typeof(HypervisorsEnvelope))]
 [JsonSerializable(typeof(HypervisorEnvelope))]
 [JsonSerializable(typeof(ServicesEnvelope))]

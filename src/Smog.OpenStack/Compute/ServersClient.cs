@@ -39,6 +39,10 @@ public sealed class ServersClient(NovaClient owner, ApiConnection nova)
     public async Task<ApiReceipt> DeleteAsync(string id, CancellationToken ct) =>
         (await nova.CallAsync(Api.DeleteServer.At(id), ct).ConfigureAwait(false)).Receipt();
 
+    /// <summary>POST /servers/{id}/action: 202 (confirmResize 204); the action completes asynchronously.</summary>
+    public async Task<ApiReceipt> ActionAsync(string id, ServerAction action, CancellationToken ct) =>
+        (await nova.CallAsync(Api.ServerAction.At(id), action, ct).ConfigureAwait(false)).Receipt();
+
     /// <summary>GET /servers/{id}/topology (2.78). host_node and cpu_pinning only for admins.</summary>
     public async Task<NovaServerTopology> TopologyAsync(string id, CancellationToken ct)
     {

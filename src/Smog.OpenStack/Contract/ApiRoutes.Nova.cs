@@ -51,6 +51,9 @@ public static partial class ApiRoutes
         /// <summary>204 at once; the deletion completes asynchronously.</summary>
         public static readonly ApiRoute<NoBody, NoBody> DeleteServer = Delete(Service, "delete server", "/servers/{server_id}", 204);
         /// <summary>2.78+.</summary>
+        /// <summary>One action per call (reboot, os-stop, os-start, resize, confirmResize, migrate, os-migrateLive): 202, confirmResize 204.</summary>
+        public static readonly ApiRoute<ServerAction, NoBody> ServerAction =
+            new(Service, "server action", HttpMethod.Post, "/servers/{server_id}/action", [202, 204], J.ServerAction, null);
         public static readonly ApiRoute<NoBody, NovaServerTopology> ShowServerTopology = Get(Service, "show server topology", "/servers/{server_id}/topology", J.NovaServerTopology);
 
         public static readonly ApiRoute<NoBody, HypervisorsEnvelope> ListHypervisors = Get(Service, "list hypervisors", "/os-hypervisors/detail", J.HypervisorsEnvelope);

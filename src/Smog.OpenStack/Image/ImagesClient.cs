@@ -78,6 +78,10 @@ public sealed class ImagesClient(ApiConnection glance, TimeProvider time, ILogge
     public async Task<ApiList<GlanceImage>> ListByNameAsync(string name, CancellationToken ct) =>
         (await glance.CallAsync(Api.ListImages.At().With(Query.Empty.Add("name", name)), ct).ConfigureAwait(false)).List(b => b.Images);
 
+    /// <summary>Active images the caller can see (first page, Glance's default limit).</summary>
+    public async Task<ApiList<GlanceImage>> ListActiveAsync(CancellationToken ct) =>
+        (await glance.CallAsync(Api.ListImages.At().With(Query.Empty.Add("status", "active")), ct).ConfigureAwait(false)).List(b => b.Images);
+
     /// <summary>
     /// Names are not unique in Glance; the rule: the newest <c>active</c> image of that name
     /// (ties by id), with a warning when there are several. Carries the list's request id.

@@ -33,7 +33,7 @@ public sealed class EveryVerbTests : IDisposable
     [Fact]
     public void The_registry_has_the_verbs_users_know()
     {
-        Assert.Superset(new HashSet<string> { "discover", "lint", "verify", "plan", "xml", "xml fake-numa", "bench", "bench fit" },
+        Assert.Superset(new HashSet<string> { "discover", "lint", "verify", "plan", "xml", "xml fake-numa", "bench", "bench fit", "run", "cleanup" },
             Model.Value.Select(v => v.Path).ToHashSet());
     }
 
@@ -111,7 +111,7 @@ public sealed class EveryVerbTests : IDisposable
                 Assert.True(reason is null || line.Contains(reason, StringComparison.Ordinal), $"{what}: '{line}' lacks '{reason}'");
                 Assert.DoesNotContain("Exception", line);
                 AssertPlainWords(what, line);
-                if (option != "--out") Assert.DoesNotContain("wrote", stdout);
+                if (!IsOutput(option)) Assert.DoesNotContain("wrote", stdout);
             }
     }
 
@@ -129,6 +129,10 @@ public sealed class EveryVerbTests : IDisposable
     [InlineData(new[] { "lint", "--flavor", "f.json", "--microversion", "2.999" }, "--microversion must be between 2.1 and 2.93 (Nova 26), not '2.999'")]
     [InlineData(new[] { "plan", "--case", "c.json", "extra" }, "unexpected argument 'extra' for 'smog plan' (see smog plan --help)")]
     [InlineData(new[] { "xml", "fake-numa", "extra" }, "unexpected argument 'extra' for 'smog xml fake-numa' (see smog xml fake-numa --help)")]
+    [InlineData(new[] { "run", "--parallel", "0" }, "--parallel must be between 1 and 64, not '0'")]
+    [InlineData(new[] { "run", "--list", "--scenario", "nope.*" }, "--scenario/--skip: 'nope.*' matches no scenario (smog run --list shows them)")]
+    [InlineData(new[] { "cleanup" }, "give exactly one of --run ID or --list")]
+    [InlineData(new[] { "cleanup", "--run", "bogus" }, "--run: 'bogus' is not a run id (smog-YYYYMMDD-HHMM-xxxx)")]
     [InlineData(new[] { "nosuchverb" }, "unknown verb 'nosuchverb' for 'smog' (see smog --help)")]
     [InlineData(new[] { "xml", "nosuchverb" }, "unknown verb 'nosuchverb' for 'smog xml' (see smog xml --help)")]
     public void Usage_errors_are_one_plain_line(string[] args, string expected)
@@ -155,11 +159,14 @@ public sealed class EveryVerbTests : IDisposable
         return Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    /// <summary>Options naming a file smog writes: its directory must exist and it must not be a directory.</summary>
+    private static bool IsOutput(string option) => option is "--out" or "--junit" or "--json" or "--html";
+
     /// <summary>Missing, empty, garbage and directory versions of a file, with the words the error must use.</summary>
     private IEnumerable<(string Kind, string Path, string? Reason)> BadFiles(string option)
     {
         var dir = Directory.CreateDirectory(Path.Combine(_dir, "a-directory")).FullName;
-        if (option == "--out")
+        if (IsOutput(option))
         {
             // The one file smog writes: its directory must exist, and it must not be a directory.
             yield return ("missing directory", Path.Combine(_dir, "no-such-dir", "out.xml"), "does not exist");
@@ -201,6 +208,11 @@ public sealed class EveryVerbTests : IDisposable
         var l1 = Fixtures.PathOf("domains/virsh-dumpxml-running-kvm-hostpassthrough.xml");
         var output = Path.Combine(_dir, "out.xml");
 
+        var runConfig = Write("run.yml", "image: smog-blank\nscenarios: [\"numa.*\"]\n");
+        var stateDir = Directory.CreateDirectory(Path.Combine(_dir, "state")).FullName;
+        string[] Run(string config, string inv, string junit, string json, string html) =>
+            ["run", "--list", "--config", config, "--inventory", inv, "--junit", junit, "--json", json, "--html", html];
+        var (junitOut, jsonOut, htmlOut) = (Path.Combine(_dir, "r.xml"), Path.Combine(_dir, "r.json"), Path.Combine(_dir, "r.html"));
         string[] Verify(params string[] more) => ["verify", "--domain", domain, "--host", host, "--flavor", flavor, .. more];
         string[] FakeNuma(string input, string caps, string output) =>
             ["xml", "fake-numa", "--in", input, "--cells", "2", "--mode", "custom", "--capabilities", caps, "--out", output];
@@ -240,6 +252,19 @@ public sealed class EveryVerbTests : IDisposable
                 ["--recorded"] = bad => ["plan", "--case", @case, "--recorded", bad],
                 ["--host-topology"] = bad => ["plan", "--case", @case, "--host-topology", bad],
                 ["--nova-conf"] = bad => ["plan", "--case", @case, "--nova-conf", bad],
+            }),
+            ["run"] = (Run(runConfig, inventory, junitOut, jsonOut, htmlOut), new()
+            {
+                ["--config"] = bad => Run(bad, inventory, junitOut, jsonOut, htmlOut),
+                ["--inventory"] = bad => Run(runConfig, bad, junitOut, jsonOut, htmlOut),
+                ["--junit"] = bad => Run(runConfig, inventory, bad, jsonOut, htmlOut),
+                ["--json"] = bad => Run(runConfig, inventory, junitOut, bad, htmlOut),
+                ["--html"] = bad => Run(runConfig, inventory, junitOut, jsonOut, bad),
+            }),
+            ["cleanup"] = (["cleanup", "--list", "--state-dir", stateDir], new()),
+            ["cloud serve"] = (["cloud", "serve", "--for", "0s", "--state-dir", Path.Combine(_dir, "cloud-state")], new()
+            {
+                ["--lab"] = bad => ["cloud", "serve", "--for", "0s", "--state-dir", Path.Combine(_dir, "cloud-state"), "--lab", bad],
             }),
             ["bench fit"] = (["bench", "fit", "--cases", cases, "--expected", expected, "--reps", "1", "--blowup-nodes", ""], new()
             {

@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Smog.OpenStack.Compute;
+using Smog.OpenStack.Http;
+using Smog.Suite.Builders;
+using Smog.Suite.Ledger;
+
+namespace Smog.Suite.Runner;
+
+/// <summary>
+/// Creates the run's resources through the ledger (intent flushed before each create call,
+/// the id after), remembers which scenario owns each, and releases a scenario's resources when
+/// it ends, so the next scenario finds the capacity free.
+/// </summary>
+public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, SuiteTimeouts timeouts)
+{
+    private readonly Lock gate = new();
+    private readonly List<(string Owner, Leftover Resource)> live = [];
+    private int created;
+    private int deleted;
+
+    public RunId Run => ledger.Run;
+    public int Created => created;
+    public int Deleted => deleted;
+
+    public async Task<NovaFlavor> CreateFlavorAsync(string owner, string name, FlavorSpec spec, CancellationToken ct)
+    {
+        var nova = clients.AdminNova;
+        ledger.Intent(ResourceKind.Flavor, name);
+        Track(owner, new Leftover(ResourceKind.Flavor, name, null, null));
+        var flavor = await nova.Flavors.CreateAsync(new FlavorCreate
+        {
+            Name = name,
+            RamMiB = spec.RamMiB,
+            Vcpus = spec.Vcpus,
+            DiskGiB = spec.DiskGb,
+            IsPublic = true,
+            Description = $"smog run {Run}",
+        }, ct).ConfigureAwait(false);
+        Confirm(owner, new Leftover(ResourceKind.Flavor, name, flavor.Id, null));
+        if (!spec.ExtraSpecs.IsEmpty) await nova.Flavors.SetExtraSpecsAsync(flavor.Id, spec.ExtraSpecs, ct).ConfigureAwait(false);
+        return flavor;
+    }
+
+    public async Task<NovaAggregate> CreateAggregateAsync(string owner, string name, IReadOnlyDictionary<string, string?> metadata, CancellationToken ct)
+    {
+        var nova = clients.AdminNova;
+        ledger.Intent(ResourceKind.Aggregate, name);
+        Track(owner, new Leftover(ResourceKind.Aggregate, name, null, null));
+        var aggregate = await nova.Aggregates.CreateAsync(name, null, ct).ConfigureAwait(false);
+        Confirm(owner, new Leftover(ResourceKind.Aggregate, name, Id(aggregate.Id), null));
+        return await nova.Aggregates.SetMetadataAsync(aggregate.Id, metadata, ct).ConfigureAwait(false);
+    }
+
+    public async Task AddHostAsync(string owner, NovaAggregate aggregate, string host, CancellationToken ct)
+    {
+        ledger.Intent(ResourceKind.AggregateHost, aggregate.Name, host);
+        Track(owner, new Leftover(ResourceKind.AggregateHost, aggregate.Name, null, host));
+        await clients.AdminNova.Aggregates.AddHostAsync(aggregate.Id, host, ct).ConfigureAwait(false);
+        Confirm(owner, new Leftover(ResourceKind.AggregateHost, aggregate.Name, Id(aggregate.Id), host));
+    }
+
+    /// <summary>Boots as the boot cloud; the run id is in the name, a tag and the metadata.</summary>
+    public async Task<string> CreateServerAsync(string owner, string name, string flavorId, string imageId, ServerNetworks networks, CancellationToken ct)
+    {
+        ledger.Intent(ResourceKind.Server, name);
+        Track(owner, new Leftover(ResourceKind.Server, name, null, null));
+        var server = await clients.BootNova.Servers.CreateAsync(new ServerCreateRequest
+        {
+            Server = new ServerCreateBody
+            {
+                Name = name,
+                FlavorRef = flavorId,
+                ImageRef = imageId,
+                Networks = networks,
+                Tags = [Run.Value],
+                Metadata = new() { ["smog-run"] = Run.Value },
+            },
+        }, ct).ConfigureAwait(false);
+        Confirm(owner, new Leftover(ResourceKind.Server, name, server.Id, null));
+        return server.Id;
+    }
+
+    /// <summary>Deletes one server now (fill releases guests between steps) and waits until it is gone.</summary>
+    public async Task DeleteServerAsync(string owner, string serverId, CancellationToken ct)
+    {
+        Leftover? entry;
+        lock (gate) entry = live.FirstOrDefault(l => l.Owner == owner && l.Resource.Kind == ResourceKind.Server && l.Resource.Id == serverId).Resource;
+        if (entry is null) return;
+        await ReleaseAsync([entry], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Everything <paramref name="owner"/> still holds, deleted in reverse order.</summary>
+    public Task<CleanupOutcome> ReleaseOwnerAsync(string owner, CancellationToken ct)
+    {
+        List<Leftover> mine;
+        lock (gate) mine = [.. live.Where(l => l.Owner == owner).Select(l => l.Resource)];
+        return ReleaseAsync(mine, ct);
+    }
+
+    /// <summary>Whatever the ledger still names (the end-of-run sweep).</summary>
+    public Task<CleanupOutcome> ReleaseAllAsync(CancellationToken ct)
+    {
+        List<Leftover> all;
+        lock (gate) all = [.. live.Select(l => l.Resource)];
+        return ReleaseAsync(all, ct);
+    }
+
+    private async Task<CleanupOutcome> ReleaseAsync(List<Leftover> resources, CancellationToken ct)
+    {
+        if (resources.Count == 0) return new CleanupOutcome([]);
+        var cleaner = new RunCleaner(clients.AdminNova, clients.AdminWaiter, Run, ledger, timeouts.DeleteWait);
+        var outcome = await cleaner.CleanAsync(resources, dryRun: false, ct).ConfigureAwait(false);
+        lock (gate)
+        {
+            foreach (var action in outcome.Actions.Where(a => a.Ok))
+            {
+                live.RemoveAll(l => l.Resource == action.Resource);
+                if (action.Outcome is "deleted" or "removed") deleted++;
+            }
+        }
+        var servers = outcome.Actions.Where(a => a.Ok && a.Resource.Kind == ResourceKind.Server && a.Resource.Id is not null).Select(a => a.Resource.Id!).ToList();
+        await WaitAllocationsFreedAsync(servers, ct).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>Nova frees a deleted server's placement allocations just after the delete; the next boot must see them free.</summary>
+    private async Task WaitAllocationsFreedAsync(List<string> servers, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var id in servers)
+        {
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    if ((await clients.Placement.ConsumerAllocationsAsync(id, ct).ConfigureAwait(false)).ByProvider.Count == 0) break;
+                }
+                catch (OpenStackApiException)
+                {
+                    break;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Track(string owner, Leftover resource)
+    {
+        lock (gate) live.Add((owner, resource));
+    }
+
+    private void Confirm(string owner, Leftover resource)
+    {
+        lock (gate)
+        {
+            var i = live.FindIndex(l => l.Owner == owner && l.Resource.Kind == resource.Kind && l.Resource.Name == resource.Name && l.Resource.Host == resource.Host && l.Resource.Id is null);
+            if (i >= 0) live[i] = (owner, resource);
+            else live.Add((owner, resource));
+            created++;
+        }
+        ledger.Created(resource.Kind, resource.Name, resource.Id!, resource.Host);
+    }
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    public ImmutableArray<Leftover> Live
+    {
+        get
+        {
+            lock (gate) return [.. live.Select(l => l.Resource)];
+        }
+    }
+}
