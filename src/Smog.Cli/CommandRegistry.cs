@@ -42,6 +42,7 @@ internal static class CommandRegistry
         {
             bench.SetDescription("Measure smog itself (fit: the Nova fitter's speed against the oracle's)");
             bench.AddCommand<Commands.Bench.BenchFitCommand>("fit").WithDescription("Time the Nova fitter on oracle vectors and no-fit blow-up hosts.");
+            bench.AddCommand<Commands.Bench.BenchCloudCommand>("cloud").WithDescription("Time the embedded cloud's lab load and scheduling at scale, and its memory.");
         })),
         ("cloud", c => c.AddBranch("cloud", cloud =>
         {

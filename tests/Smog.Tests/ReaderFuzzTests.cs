@@ -161,6 +161,44 @@ public class ReaderFuzzTests(ITestOutputHelper output)
         Assert.Equal(Fuzz.CasesPerFormat, cases);
     }
 
+    [Fact]
+    public void Damaged_lab_files_give_a_lab_or_a_one_line_error()
+    {
+        using var stream = typeof(Smog.Cloud.Lab.LabReader).Assembly.GetManifestResourceStream("Smog.Cloud.default-lab.yml")!;
+        string[] texts = [new StreamReader(stream).ReadToEnd(), SmallLab];
+        var cases = Fuzz.Run("lab YAML", texts, text =>
+        {
+            var lab = Smog.Cloud.Lab.LabReader.Parse(text, "lab.yml", "/nonexistent-lab-dir");
+            if (!lab.Success) Fuzz.AssertOneLineErrors(lab.Errors);
+        }, output);
+        Assert.Equal(Fuzz.CasesPerFormat, cases);
+    }
+
+    private const string SmallLab = """
+        version: 1
+        aggregates:
+          - { name: fast, availability_zone: az1, metadata: { ssd: "true" } }
+        hosts:
+          - name: h1
+            disk_gb: 200
+            aggregates: [fast]
+            topology:
+              sockets: 2
+              cells: 2
+              cores_per_cell: 4
+              threads_per_core: 2
+              memory_per_cell: 8GiB
+              pages_per_cell: { 2M: 512 }
+              pci: [{ address: "0000:af:00.0", cell: 1, vendor_id: "15b3", product_id: "1017", kind: pf, vfs: 4, vf_product_id: "1018" }]
+            nova_conf: |
+              [DEFAULT]
+              reserved_huge_pages = node:0,size:2048,count:64
+              [compute]
+              cpu_dedicated_set = 2-7,10-15
+          - name: h2
+            topology: { file: h2.json }
+        """;
+
     // The README's example inventory: one SSH host and one local host.
     private const string TwoHosts = """
         hosts:

@@ -88,6 +88,10 @@ public static class LabReader
     /// <summary>Walks the node tree; every check names the node's line and the field path.</summary>
     private sealed class Reader(string source, string baseDirectory)
     {
+        // Labs repeat a few kinds of host: each distinct shorthand and nova.conf text is read once.
+        private readonly Dictionary<string, HostTopology> _shorthands = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, NovaConf> _confs = new(StringComparer.Ordinal);
+
         public LabDefinition Lab(YamlMappingNode root)
         {
             Known(root, "", TopFields);
@@ -195,6 +199,24 @@ public static class LabReader
                 return parsed.Value;
             }
             Known(map, field, TopologyShorthand.Fields);
+            var canonical = Canonical(map);
+            if (_shorthands.TryGetValue(canonical, out var known)) return known;
+            var expanded = Shorthand(map, field);
+            _shorthands[canonical] = expanded;
+            return expanded;
+        }
+
+        /// <summary>The node's content as text (keys, values and nesting, no positions), to recognise repeats.</summary>
+        private static string Canonical(YamlNode node) => node switch
+        {
+            YamlScalarNode s => "\"" + s.Value + "\"",
+            YamlSequenceNode l => "[" + string.Join(",", l.Children.Select(Canonical)) + "]",
+            YamlMappingNode m => "{" + string.Join(",", m.Children.Select(kv => Canonical(kv.Key) + ":" + Canonical(kv.Value))) + "}",
+            _ => "?",
+        };
+
+        private HostTopology Shorthand(YamlMappingNode map, string field)
+        {
             int Int(string key, int min, int max, int? fallback) => Get(map, key) is { } n
                 ? (int)Whole(n, $"{field}.{key}", min, max)
                 : fallback ?? throw Fault(map, $"{field}.{key}", "missing");
@@ -307,8 +329,9 @@ public static class LabReader
         private NovaConf Conf(YamlNode node, string field)
         {
             var text = Text(node, field);
+            if (_confs.TryGetValue(text, out var known)) return known;
             var parsed = NovaConfReader.ParseIni(text, field);
-            if (parsed.Success) return parsed.Value;
+            if (parsed.Success) return _confs[text] = parsed.Value;
             var error = parsed.Errors[0];
             var message = error.IsFault ? error.Expected
                 : error.Found is null ? $"expected {error.Expected}" : $"expected {error.Expected}, found '{error.Found}'";

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.Channels;
 using Smog.Cloud.Lab;
 using Smog.Cloud.Simulation.Defects;
 using Smog.Cloud.Simulation.Domains;
@@ -9,6 +10,7 @@ using Smog.Cloud.Simulation.Pci;
 using Smog.Cloud.Simulation.Scheduling;
 using Smog.Cloud.Simulation.State;
 using Smog.Nova;
+using Smog.Nova.Config;
 using Smog.Nova.Constraints;
 using Smog.Nova.Scheduling;
 using Smog.Topology;
@@ -22,12 +24,12 @@ namespace Smog.Cloud.Simulation;
 /// takes one lock and returns immutable snapshots; <see cref="ServerChanged"/> is raised outside it.
 /// The HTTP layer keeps identity, images and networks and passes what a boot needs (<see cref="BootRequest"/>).
 /// </summary>
-public sealed class CloudSimulation : ISchedulerView
+public sealed class CloudSimulation : ISchedulerView, IDisposable
 {
     private const string HyperthreadingTrait = "HW_CPU_HYPERTHREADING";
 
     /// <summary><c>[scheduler] max_attempts</c>: the chosen host and two alternates.</summary>
-    private const int MaxAttempts = 3;
+    private const int MaxAttempts = Scheduler.Alternates;
 
     private readonly object _gate = new();
     private readonly List<SimHost> _hosts;
@@ -37,6 +39,9 @@ public sealed class CloudSimulation : ISchedulerView
     private readonly Dictionary<string, ServerState> _servers = new(StringComparer.Ordinal);
     private readonly List<ServerRecord> _changed = [];
     private readonly Scheduler _scheduler;
+    /// <summary>Transitions that are due, finished in batches by one pump under one lock each (a work item per
+    /// transition would make every completion fight the API calls for the lock).</summary>
+    private readonly Channel<(string Id, long Transition)> _due = Channel.CreateUnbounded<(string, long)>();
     private int _nextAggregateId = 1;
     private int _nextInstanceId = 1;
 
@@ -47,7 +52,14 @@ public sealed class CloudSimulation : ISchedulerView
         Defect = Options.Defect is null ? null
             : DefectCatalog.Find(Options.Defect) ?? throw new ArgumentException($"unknown defect '{Options.Defect}' (known: {string.Join(", ", DefectCatalog.All.Select(d => d.Name))})", nameof(options));
         var now = Now;
-        _hosts = [.. lab.Hosts.Select((h, i) => new SimHost(h, i, NewUuid, now))];
+        // Hosts of one kind share their initial engine model (immutable): built once, not once per host.
+        var nodes = new Dictionary<(ImmutableArray<NumaCell>, ImmutableArray<CpuInfo>, NovaConf), ComputeNode>();
+        _hosts = [.. lab.Hosts.Select((h, i) =>
+        {
+            var key = (h.Topology.Cells, h.Topology.Cpus, h.Conf);
+            if (!nodes.TryGetValue(key, out var node)) nodes[key] = node = ComputeNode.FromTopology(h.Topology, h.Conf);
+            return new SimHost(h, i, node with { Discovered = h.Topology }, NewUuid, now);
+        })];
         foreach (var host in _hosts) _hostByName[host.Name] = host;
         foreach (var aggregate in lab.Aggregates)
         {
@@ -60,6 +72,27 @@ public sealed class CloudSimulation : ISchedulerView
             };
         }
         _scheduler = new Scheduler(lab.Controller, this, Defect?.Name == DefectCatalog.IgnoreAggregate);
+        _ = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Stops finishing transitions (pending ones stay pending).</summary>
+    public void Dispose() => _due.Writer.TryComplete();
+
+    /// <summary>Finishes due transitions when no call is under way; every call also finishes them before it leaves
+    /// the lock, so under load the pump rarely competes for it.</summary>
+    private async Task PumpAsync()
+    {
+        var reader = _due.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+            if (reader.Count > 0) Write(() => { });
+        }
+    }
+
+    private void FinishDueLocked()
+    {
+        while (_due.Reader.TryRead(out var item)) FinishLocked(item.Id, item.Transition);
     }
 
     public LabDefinition Lab { get; }
@@ -114,6 +147,8 @@ public sealed class CloudSimulation : ISchedulerView
 
     internal string HostUuid(string host) => _hostByName[host].HypervisorId;
 
+    internal long HostVersion(string host) => Read(() => _hostByName[host].Version);
+
     /// <summary>The host's hardware with the memory and huge pages its guests hold, for host access.</summary>
     internal HostFacts Facts(string host) => Read(() =>
     {
@@ -132,7 +167,7 @@ public sealed class CloudSimulation : ISchedulerView
     internal ImmutableArray<(string Name, string Uuid, string Xml, bool Running)> Domains(string host) => Read(() =>
         _servers.Values
             .SelectMany(s => new[] { s.Claim, s.Incoming }.OfType<HostClaim>().Where(c => c.Host.Name == host).Select(c => (s, c)))
-            .Select(x => (x.s.Record.InstanceName, x.s.Record.Id, x.c.DomainXml,
+            .Select(x => (x.s.Record.InstanceName, x.s.Record.Id, x.c.Domain.Xml,
                 x.s.Record.PowerState == PowerStates.Running && x.c == x.s.Claim))
             .OrderBy(x => x.InstanceName, StringComparer.Ordinal)
             .ToImmutableArray());
@@ -180,16 +215,22 @@ public sealed class CloudSimulation : ISchedulerView
 
     int ISchedulerView.IoOps(SimHost host) => IoOps(host);
 
-    private int IoOps(SimHost host)
+    /// <summary>Servers building, resizing or migrating: Nova's io_workload counts them on their hosts.</summary>
+    private readonly HashSet<ServerState> _busy = [];
+
+    private int IoOps(SimHost host) => _busy.Count(s => s.Claim?.Host == host || s.Incoming?.Host == host);
+
+    IReadOnlyDictionary<SimHost, int> ISchedulerView.IoOpsByHost()
     {
-        var busy = 0;
-        foreach (var id in host.Instances)
-        {
-            var r = _servers[id].Record;
-            if (r.VmState == VmStates.Building || r.TaskState is TaskStates.ResizeMigrating or TaskStates.ResizePrep) busy++;
-        }
-        return busy;
+        var counts = new Dictionary<SimHost, int>();
+        foreach (var s in _busy)
+            foreach (var host in new[] { s.Claim?.Host, s.Incoming?.Host }.OfType<SimHost>().Distinct())
+                counts[host] = counts.GetValueOrDefault(host) + 1;
+        return counts;
     }
+
+    private static bool IsBusy(ServerRecord r) =>
+        r.VmState == VmStates.Building || r.TaskState is TaskStates.ResizeMigrating or TaskStates.ResizePrep;
 
     // ---- flavors --------------------------------------------------------------------------------
 
@@ -380,7 +421,7 @@ public sealed class CloudSimulation : ISchedulerView
         _servers[state.Record.Id] = state;
         var (claim, fault) = PlaceAndClaim(state, schedule, flavor, request.FailBuild);
         state.Claim = claim;
-        Update(state, r => r with { Host = claim?.Host.Name, Placement = claim?.Placement, DomainXml = claim?.DomainXml });
+        Update(state, r => r with { Host = claim?.Host.Name, Placement = claim?.Placement, Domain = claim?.Domain });
         StartTransition(state, () => Update(state, r => fault is null
             ? r with { VmState = VmStates.Active, TaskState = null, PowerState = PowerStates.Running, LaunchedAt = Now }
             : r with { VmState = VmStates.Error, TaskState = null, Fault = fault }));
@@ -412,6 +453,7 @@ public sealed class CloudSimulation : ISchedulerView
         if (state.Claim is { } claim) Release(claim, state);
         state.Claim = state.Incoming = null;
         _servers.Remove(id);
+        _busy.Remove(state);
         Update(state, r => r with { VmState = VmStates.Deleted, TaskState = null, PowerState = PowerStates.NoState, Host = null });
         state.Settled?.TrySetResult(state.Record);
         return state.Record;
@@ -481,7 +523,7 @@ public sealed class CloudSimulation : ISchedulerView
                 OldFlavor = null,
                 Host = source.Host.Name,
                 Placement = source.Placement,
-                DomainXml = source.DomainXml,
+                Domain = source.Domain,
                 PowerState = state.ResumeVmState == VmStates.Active ? PowerStates.Running : PowerStates.Shutdown,
             });
         });
@@ -519,7 +561,7 @@ public sealed class CloudSimulation : ISchedulerView
             if (state.Claim is { } source) Release(source, state);
             state.Claim = state.Incoming;
             state.Incoming = null;
-            Update(state, r => r with { TaskState = null, Host = claim.Host.Name, Placement = claim.Placement, DomainXml = claim.DomainXml });
+            Update(state, r => r with { TaskState = null, Host = claim.Host.Name, Placement = claim.Placement, Domain = claim.Domain });
         });
         return state.Record;
     });
@@ -572,17 +614,33 @@ public sealed class CloudSimulation : ISchedulerView
         Name = h.Name,
         Generation = h.ProviderGeneration,
         Inventories = h.Inventories,
-        Usages = h.Inventories.Keys.ToImmutableSortedDictionary(rc => rc, rc => h.Usages.GetValueOrDefault(rc), StringComparer.Ordinal),
+        Usages = h.Inventories.Keys.ToImmutableSortedDictionary(rc => rc, h.UsageOf, StringComparer.Ordinal),
         Allocations = h.Allocations.ToImmutableSortedDictionary(StringComparer.Ordinal),
-        Traits = h.Traits,
+        Traits = h.Service.Enabled ? h.StaticTraits : h.StaticTraits.Add(SimHost.CompuStatusDisabled),
         AggregateUuids = [.. _aggregates.Values.Where(a => a.Hosts.Contains(h.Name)).Select(a => a.Uuid)],
     };
 
     // ---- scheduling and claims -----------------------------------------------------------------
 
+    /// <summary>Resolved requests by flavor snapshot and image properties (both immutable), for boots without ports.</summary>
+    private readonly Dictionary<(FlavorRecord, ImmutableSortedDictionary<string, string>), ScheduleRequest> _prepared = [];
+
     /// <summary>Resolves the request once and builds placement's query; the API's refusals are 400s.</summary>
     private ScheduleRequest Prepare(FlavorRecord flavor, ImmutableSortedDictionary<string, string> imageProperties,
         ImmutableArray<PortRequest> ports, string? availabilityZone)
+    {
+        var zone = ZoneHosts(availabilityZone);
+        if (!ports.IsDefaultOrEmpty) return Resolve(flavor, imageProperties, ports) with { ZoneHosts = zone };
+        var key = (flavor, imageProperties);
+        if (!_prepared.TryGetValue(key, out var prepared))
+        {
+            if (_prepared.Count > 1024) _prepared.Clear();
+            _prepared[key] = prepared = Resolve(flavor, imageProperties, ports);
+        }
+        return zone is null ? prepared : prepared with { ZoneHosts = zone };
+    }
+
+    private ScheduleRequest Resolve(FlavorRecord flavor, ImmutableSortedDictionary<string, string> imageProperties, ImmutableArray<PortRequest> ports)
     {
         var engineFlavor = DefectiveFlavor(flavor.ToEngine());
         var image = new ImageProperties(imageProperties);
@@ -610,7 +668,6 @@ public sealed class CloudSimulation : ISchedulerView
             FallbackResources = dedicated ? Amounts(("VCPU", engineFlavor.Vcpus), ("MEMORY_MB", translated.MemoryMiB), ("DISK_GB", disk)) : null,
             FallbackTraits = translated.Traits.RemoveRange(translated.Traits.Keys.Where(t => t == HyperthreadingTrait && !explicitTraits.Contains(t))),
             PciRequests = pci,
-            ZoneHosts = ZoneHosts(availabilityZone),
         };
     }
 
@@ -703,7 +760,9 @@ public sealed class CloudSimulation : ISchedulerView
         var consumer = record.Id;
         var plan = new PlanResult(record.Name, request.Request, request.Resolution, true, true, fitted, node, null);
         var identity = new DomainIdentity(record.InstanceName, record.Id, record.Name, flavor, record.UserId, record.ProjectId, record.ImageId, record.Created);
-        var xml = InstanceDomain.Build(plan, identity, pci, host.Topology, Defect);
+        var topologyOfHost = host.Topology;
+        var defect = Defect;
+        var xml = new DeferredDomain(() => InstanceDomain.Build(plan, identity, pci, topologyOfHost, defect));
         var placement = new InstancePlacement
         {
             Host = host.Name,
@@ -775,7 +834,7 @@ public sealed class CloudSimulation : ISchedulerView
             Flavor = flavor,
             Host = claim.Host.Name,
             Placement = claim.Placement,
-            DomainXml = claim.DomainXml,
+            Domain = claim.Domain,
         }));
         return state.Record;
     }
@@ -800,6 +859,8 @@ public sealed class CloudSimulation : ISchedulerView
     private void Update(ServerState state, Func<ServerRecord, ServerRecord> change)
     {
         state.Record = change(state.Record) with { Updated = Now };
+        if (IsBusy(state.Record) && state.Record.VmState != VmStates.Deleted) _busy.Add(state);
+        else _busy.Remove(state);
         _changed.Add(state.Record);
     }
 
@@ -811,9 +872,9 @@ public sealed class CloudSimulation : ISchedulerView
         state.Completion = complete;
         var id = state.Record.Id;
         if (Options.BuildTime <= TimeSpan.Zero)
-            ThreadPool.QueueUserWorkItem(_ => Finish(id, transition));
+            _due.Writer.TryWrite((id, transition));
         else
-            state.Timer = Options.Time.CreateTimer(_ => Finish(id, transition), null, Options.BuildTime, Timeout.InfiniteTimeSpan);
+            state.Timer = Options.Time.CreateTimer(_ => _due.Writer.TryWrite((id, transition)), null, Options.BuildTime, Timeout.InfiniteTimeSpan);
     }
 
     private static void CancelTransition(ServerState state)
@@ -823,9 +884,9 @@ public sealed class CloudSimulation : ISchedulerView
         state.Completion = null;
     }
 
-    private void Finish(string id, long transition) => Write(() =>
+    private void FinishLocked(string id, long transition)
     {
-        if (!_servers.TryGetValue(id, out var state) || state.TransitionId != transition || state.Completion is not { } complete) return 0;
+        if (!_servers.TryGetValue(id, out var state) || state.TransitionId != transition || state.Completion is not { } complete) return;
         CancelTransition(state);
         complete();
         if (state.Completion is null)
@@ -834,8 +895,7 @@ public sealed class CloudSimulation : ISchedulerView
             state.Settled = null;
             settled?.TrySetResult(state.Record);
         }
-        return 0;
-    });
+    }
 
     private T Read<T>(Func<T> read)
     {
@@ -851,6 +911,7 @@ public sealed class CloudSimulation : ISchedulerView
             try
             {
                 result = write();
+                FinishDueLocked();
             }
             finally
             {

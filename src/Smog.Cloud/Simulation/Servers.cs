@@ -141,7 +141,10 @@ public sealed record ServerRecord
     public ServerFault? Fault { get; init; }
     public InstancePlacement? Placement { get; init; }
     /// <summary>The libvirt domain XML the simulated host holds for it (null when none was defined).</summary>
-    public string? DomainXml { get; init; }
+    public string? DomainXml => Domain?.Xml;
+
+    /// <summary>The domain, written when first read: a pure function of the claim, so no decision waits for it.</summary>
+    internal Domains.DeferredDomain? Domain { get; init; }
     public required DateTimeOffset Created { get; init; }
     public required DateTimeOffset Updated { get; init; }
     public DateTimeOffset? LaunchedAt { get; init; }

@@ -271,6 +271,8 @@ public sealed class EveryVerbTests : IDisposable
                 ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--blowup-nodes", ""],
                 ["--expected"] = bad => ["bench", "fit", "--cases", cases, "--expected", bad, "--reps", "1", "--blowup-nodes", ""],
             }),
+            // No file options: a generated lab.
+            ["bench cloud"] = (["bench", "cloud", "--hosts", "4", "--instances", "8", "--decisions", "4"], new()),
         };
     }
 

@@ -113,3 +113,11 @@ internal static class InstanceDomain
         };
     }
 }
+
+/// <summary>A domain's XML, written once on first read (thread-safe); the factory is dropped afterwards.</summary>
+internal sealed class DeferredDomain(Func<string> write)
+{
+    private readonly Lazy<string> _xml = new(write, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public string Xml => _xml.Value;
+}

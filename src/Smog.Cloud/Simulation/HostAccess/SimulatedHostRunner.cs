@@ -43,7 +43,19 @@ public sealed class SimulatedHostRunner : ICommandRunner
     public Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
         Task.FromResult(Sysfs().List(path));
 
-    private SysfsTree Sysfs() => new(_cloud.Facts(_host.Name));
+    private sealed record CachedTree(long Version, SysfsTree Tree);
+
+    private CachedTree? _sysfs; // a reference, so concurrent readers see a whole pair
+
+    // Discovery reads sysfs file by file: build the tree once per host state, not once per file.
+    private SysfsTree Sysfs()
+    {
+        var version = _cloud.HostVersion(_host.Name);
+        if (_sysfs is { } cached && cached.Version == version) return cached.Tree;
+        var tree = new SysfsTree(_cloud.Facts(_host.Name));
+        _sysfs = new CachedTree(version, tree);
+        return tree;
+    }
 
     private CommandResult Virsh(IReadOnlyList<string> arguments)
     {

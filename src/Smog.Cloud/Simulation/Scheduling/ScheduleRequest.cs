@@ -35,6 +35,27 @@ internal sealed record ScheduleRequest
     public ImmutableHashSet<string>? ZoneHosts { get; init; }
     public ImageProperties Image => Request.Image;
 
+    /// <summary>The resources as (index into <see cref="State.SimHost.ResourceClasses"/>, amount); null when a class is
+    /// not one a host offers, which no host then fits.</summary>
+    public (int Rc, long Amount)[]? Vector => _vector ??= Compile(Resources);
+    public (int Rc, long Amount)[]? FallbackVector => FallbackResources is { } f ? _fallbackVector ??= Compile(f) : null;
+
+    private (int, long)[]? _vector;
+    private (int, long)[]? _fallbackVector;
+
+    private static (int, long)[]? Compile(ImmutableSortedDictionary<string, long> resources)
+    {
+        var result = new List<(int, long)>();
+        foreach (var (rc, amount) in resources)
+        {
+            if (amount <= 0) continue;
+            var i = State.SimHost.IndexOf(rc);
+            if (i < 0) return null;
+            result.Add((i, amount));
+        }
+        return [.. result];
+    }
+
     private string? _key;
 
     /// <summary>What the NUMA and PCI filter verdicts depend on besides the host, for the per-host verdict cache.</summary>
@@ -52,7 +73,7 @@ internal sealed record ScheduleRequest
     }
 }
 
-/// <summary>The scheduler's answer: the weighed hosts in order (first = chosen, the rest alternates) with the
+/// <summary>The scheduler's answer: the best weighed hosts in order (first = chosen, the rest alternates) with the
 /// allocation each would get, or Nova's NoValidHost reason.</summary>
 internal sealed record ScheduleOutcome(ImmutableArray<(State.SimHost Host, ImmutableSortedDictionary<string, long> Allocation)> Hosts, string? NoValidHostMessage)
 {

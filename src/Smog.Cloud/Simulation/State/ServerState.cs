@@ -4,7 +4,7 @@ namespace Smog.Cloud.Simulation.State;
 
 /// <summary>What an instance holds on one host: the topology the resource tracker accounted (it differs from the
 /// fitted one only under the defect "reuses a pinned pCPU"), the placement and the domain XML.</summary>
-internal sealed record HostClaim(SimHost Host, string Consumer, FlavorRecord Flavor, FittedTopology? Accounted, InstancePlacement Placement, string DomainXml);
+internal sealed record HostClaim(SimHost Host, string Consumer, FlavorRecord Flavor, FittedTopology? Accounted, InstancePlacement Placement, Domains.DeferredDomain Domain);
 
 /// <summary>A server's mutable state inside the simulation: its latest snapshot, its claims and its pending transition.</summary>
 internal sealed class ServerState(ServerRecord record)

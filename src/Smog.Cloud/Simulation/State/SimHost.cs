@@ -16,18 +16,21 @@ namespace Smog.Cloud.Simulation.State;
 /// </summary>
 internal sealed class SimHost
 {
-    public SimHost(LabHost lab, int index, Func<string> newUuid, DateTimeOffset now)
+    public SimHost(LabHost lab, int index, ComputeNode node, Func<string> newUuid, DateTimeOffset now)
     {
         Lab = lab;
         Index = index;
-        Node = ComputeNode.FromTopology(lab.Topology, lab.Conf);
+        Node = node;
         Service = new ComputeServiceRecord { Id = newUuid(), Host = lab.Name, UpdatedAt = now };
         ProviderUuid = newUuid();
         HypervisorId = newUuid();
         HostIp = $"192.0.2.{index % 250 + 1}";
         Passthrough = PciModel.Passthrough(lab.Topology, lab.Conf);
         Inventories = InventoryOf(lab);
+        for (var i = 0; i < ResourceClasses.Length; i++)
+            if (Inventories.TryGetValue(ResourceClasses[i], out var inventory)) (Capacity[i], MaxUnit[i]) = (inventory.Capacity, inventory.MaxUnit);
         StaticTraits = TraitsOf(lab.Topology);
+        _traitSet = [.. StaticTraits];
         SharedVcpus = lab.Conf.SharedCpus(lab.Topology.AllCpus).Count;
         MemoryMiB = lab.Topology.Cells.Sum(c => c.MemoryMiB ?? 0);
         MemoryMiBUsed = lab.Conf.ReservedHostMemoryMiB;
@@ -55,18 +58,32 @@ internal sealed class SimHost
     public long LocalGiBUsed { get; set; }
     public int FailedBuilds { get; set; }
     public HashSet<string> Instances { get; } = new(StringComparer.Ordinal);
-    /// <summary>NUMATopologyFilter verdicts per request key, valid while <see cref="Version"/> is unchanged.</summary>
-    public Dictionary<string, (long Version, bool Passes)> NumaVerdicts { get; } = new(StringComparer.Ordinal);
+    /// <summary>NUMATopologyFilter verdicts per request key id, valid while <see cref="Version"/> is unchanged.</summary>
+    public Dictionary<int, (long Version, bool Passes)> NumaVerdicts { get; } = [];
 
     // ---- PCI ----
     public ImmutableArray<PassthroughDevice> Passthrough { get; }
     /// <summary>Device address → the instance holding it.</summary>
     public Dictionary<string, string> PciInUse { get; } = new(StringComparer.Ordinal);
     public IReadOnlyList<PassthroughDevice> FreePci => PciInUse.Count == 0 ? Passthrough : [.. Passthrough.Where(d => !PciInUse.ContainsKey(d.Address))];
+    public int FreePciCount => Passthrough.Length - PciInUse.Count;
 
     // ---- placement ----
     public ImmutableSortedDictionary<string, InventoryRecord> Inventories { get; }
-    public Dictionary<string, long> Usages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The resource classes the simulation tracks; the scheduler's arrays are indexed in this order.</summary>
+    public static readonly string[] ResourceClasses = ["VCPU", "PCPU", "MEMORY_MB", "DISK_GB"];
+    /// <summary>Per resource class: capacity and max_unit (0 without inventory) and usage.</summary>
+    public long[] Capacity { get; } = new long[4];
+    public long[] MaxUnit { get; } = new long[4];
+    public long[] Used { get; } = new long[4];
+    private readonly HashSet<string> _traitSet;
+
+    public static int IndexOf(string resourceClass) => Array.IndexOf(ResourceClasses, resourceClass);
+
+    public long UsageOf(string resourceClass) => IndexOf(resourceClass) is var i and >= 0 ? Used[i] : 0;
+
+    public bool HasTrait(string trait) => trait == CompuStatusDisabled ? !Service.Enabled : _traitSet.Contains(trait);
     public SortedDictionary<string, ImmutableSortedDictionary<string, long>> Allocations { get; } = new(StringComparer.Ordinal);
     public ImmutableSortedSet<string> StaticTraits { get; }
     public ImmutableSortedSet<string> Traits => Service.Enabled ? StaticTraits : StaticTraits.Add(CompuStatusDisabled);
@@ -81,20 +98,21 @@ internal sealed class SimHost
     }
 
     /// <summary>Placement's free capacity for a resource class (0 when there is no inventory).</summary>
-    public long Free(string resourceClass) =>
-        Inventories.TryGetValue(resourceClass, out var inventory) ? inventory.Capacity - Usages.GetValueOrDefault(resourceClass) : 0;
+    public long Free(int resourceClass) => Capacity[resourceClass] - Used[resourceClass];
 
     public void Allocate(string consumer, ImmutableSortedDictionary<string, long> resources)
     {
         Allocations[consumer] = resources;
-        foreach (var (rc, amount) in resources) Usages[rc] = Usages.GetValueOrDefault(rc) + amount;
+        foreach (var (rc, amount) in resources)
+            if (IndexOf(rc) is var i and >= 0) Used[i] += amount;
         Touch(provider: true);
     }
 
     public void Deallocate(string consumer)
     {
         if (!Allocations.Remove(consumer, out var resources)) return;
-        foreach (var (rc, amount) in resources) Usages[rc] = Usages.GetValueOrDefault(rc) - amount;
+        foreach (var (rc, amount) in resources)
+            if (IndexOf(rc) is var i and >= 0) Used[i] -= amount;
         Touch(provider: true);
     }
 
