@@ -73,7 +73,7 @@ public class InventoryParserTests
         { "missing name", "hosts:\n  - access: local", "hosts.yml:2: hosts[0].name: missing" },
         { "misspelt field", "hosts:\n  - name: a\n    adress: 1.2.3.4", "hosts.yml:3: hosts[0].adress: unknown field" },
         { "neither access nor address", "hosts:\n  - name: a", "hosts.yml:2: hosts[0].access: missing" },
-        { "unknown access", "hosts:\n  - name: a\n    access: telnet", "hosts.yml:3: hosts[0].access: expected ssh or local, found 'telnet'" },
+        { "unknown access", "hosts:\n  - name: a\n    access: telnet", "hosts.yml:3: hosts[0].access: expected ssh, local or embedded, found 'telnet'" },
         { "port not a number", "hosts:\n  - {name: a, address: h, key: k, port: ssh}", "hosts.yml:2: hosts[0].port: expected a whole number 1-65535, found 'ssh'" },
         { "port out of range", "hosts:\n  - {name: a, address: h, key: k, port: 70000}", "hosts.yml:2: hosts[0].port: expected a whole number 1-65535, found '70000'" },
         { "ssh without key", "hosts:\n  - name: a\n    address: h", "hosts.yml:2: hosts[0].key: missing" },
