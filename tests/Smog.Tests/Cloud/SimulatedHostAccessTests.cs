@@ -43,4 +43,18 @@ public class SimulatedHostAccessTests
         Assert.Equal(1024 - 512, await Free(cell));
         Assert.Equal(1024, await Free(1 - cell));
     }
+
+    [Fact]
+    public void A_floating_guest_in_a_cell_with_one_shared_cpu_is_not_taken_for_a_pinned_neighbour()
+    {
+        var h = new SimulationHarness();
+        // compute-0's cells have one shared CPU each: a floating one-node guest's vcpupin names just that CPU.
+        var numa = h.Boot(h.Flavor(1, 128, ("hw:numa_nodes", "1")), r => r with { Host = "compute-0" });
+        var floating = h.Boot(h.Flavor(1, 128), r => r with { Host = "compute-0" });
+        Assert.Equal(("compute-0", "compute-0"), (numa.Host, floating.Host));
+        Assert.Contains("<vcpupin vcpu=\"0\" cpuset=\"0\"", numa.DomainXml, StringComparison.Ordinal);
+
+        Assert.DoesNotContain(h.Verify(floating), f => f.Rule == Smog.Libvirt.Verification.RuleIds.PinSharedWithFloating);
+        Assert.DoesNotContain(h.Verify(numa), f => f.Rule == Smog.Libvirt.Verification.RuleIds.PinSharedWithFloating);
+    }
 }

@@ -82,6 +82,17 @@ internal sealed class VerificationContext
         return emulator is { Count: 1 } && !pins.IsEmpty && !emulator.IsSubsetOf(pins) ? pins | emulator : pins;
     }
 
+    /// <summary>
+    /// Another guest's dedicated pCPUs on this host. With separate pools nothing in
+    /// <c>cpu_shared_set</c> is ever dedicated: a floating guest in a cell whose shared set is one CPU
+    /// gets a one-CPU <c>vcpupin</c> that only looks like a pin.
+    /// </summary>
+    public CpuSet NeighbourPcpus(DomainFacts other)
+    {
+        var pins = DedicatedPcpusOf(other);
+        return SeparatePools && Input.Config.CpuSharedSet is { } shared ? pins - shared : pins;
+    }
+
     /// <summary>The CPUs another guest's floating vCPUs may run on (all online CPUs when unrestricted).</summary>
     public CpuSet FloatingCpusOf(DomainFacts other)
     {
