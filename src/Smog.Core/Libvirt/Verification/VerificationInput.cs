@@ -83,14 +83,16 @@ internal sealed class VerificationContext
     }
 
     /// <summary>
-    /// Another guest's dedicated pCPUs on this host. With separate pools nothing in
-    /// <c>cpu_shared_set</c> is ever dedicated: a floating guest in a cell whose shared set is one CPU
-    /// gets a one-CPU <c>vcpupin</c> that only looks like a pin.
+    /// Another guest's dedicated pCPUs on this host. With separate pools, a floating guest in a host
+    /// cell whose shared set is a single CPU gets a one-CPU <c>vcpupin</c> on it that only looks like
+    /// a pin: such lone shared CPUs are not counted.
     /// </summary>
     public CpuSet NeighbourPcpus(DomainFacts other)
     {
         var pins = DedicatedPcpusOf(other);
-        return SeparatePools && Input.Config.CpuSharedSet is { } shared ? pins - shared : pins;
+        if (!SeparatePools || Input.Config.CpuSharedSet is not { } shared) return pins;
+        var lone = CpuSet.Of(Host.Cells.Select(cell => Host.CpusOfCell(cell.Id) & shared).Where(s => s.Count == 1).Select(s => s.Min));
+        return pins - lone;
     }
 
     /// <summary>The CPUs another guest's floating vCPUs may run on (all online CPUs when unrestricted).</summary>
