@@ -10,6 +10,8 @@ public enum ResourceKind
     /// <summary>A host's membership of an aggregate (the aggregate's name, the host).</summary>
     AggregateHost,
     Server,
+    /// <summary>A Glance image the run uploaded (image-property scenarios); deleted after the servers booted from it.</summary>
+    Image,
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Smog.OpenStack.Compute;
 using Smog.OpenStack.Http;
+using Smog.OpenStack.Image;
 
 namespace Smog.Suite.Ledger;
 
@@ -19,13 +20,14 @@ public sealed record CleanupOutcome(ImmutableArray<CleanupAction> Actions)
 
 /// <summary>
 /// Deletes what a run left behind, in reverse order of creation: servers (and waits until they
-/// are gone), hosts out of aggregates, aggregates, flavors. It touches only what the ledger names
+/// are gone), images, hosts out of aggregates, aggregates, flavors. It touches only what the ledger names
 /// AND whose name carries the run id; a resource whose live name differs is refused, never
 /// deleted. Each step is retried; "already gone" counts as done.
 /// </summary>
-public sealed class RunCleaner(NovaClient nova, ServerWaiter waiter, RunId run, RunLedger? ledger, WaitOptions? deleteWait = null, TimeProvider? time = null)
+public sealed class RunCleaner(NovaClient nova, ServerWaiter waiter, RunId run, RunLedger? ledger, WaitOptions? deleteWait = null, TimeProvider? time = null,
+    ImagesClient? images = null)
 {
-    private static readonly ResourceKind[] Order = [ResourceKind.Server, ResourceKind.AggregateHost, ResourceKind.Aggregate, ResourceKind.Flavor];
+    private static readonly ResourceKind[] Order = [ResourceKind.Server, ResourceKind.Image, ResourceKind.AggregateHost, ResourceKind.Aggregate, ResourceKind.Flavor];
     private const int Attempts = 3;
     private readonly WaitOptions wait = deleteWait ?? WaitOptions.Delete;
     private readonly TimeProvider clock = time ?? TimeProvider.System;
@@ -78,6 +80,7 @@ public sealed class RunCleaner(NovaClient nova, ServerWaiter waiter, RunId run, 
         ResourceKind.AggregateHost => AggregateHostAsync(l, dryRun, ct),
         ResourceKind.Aggregate => AggregateAsync(l, dryRun, ct),
         ResourceKind.Flavor => FlavorAsync(l, dryRun, ct),
+        ResourceKind.Image => ImageAsync(l, dryRun, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(l), l.Kind, null),
     };
 
@@ -135,6 +138,25 @@ public sealed class RunCleaner(NovaClient nova, ServerWaiter waiter, RunId run, 
         var all = await nova.Aggregates.ListAsync(ct).ConfigureAwait(false);
         var id = l.Kind == ResourceKind.Aggregate ? l.Id : null;
         return all.FirstOrDefault(a => a.Name == l.Name && (id is null || a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == id));
+    }
+
+    private async Task<CleanupAction> ImageAsync(Leftover l, bool dryRun, CancellationToken ct)
+    {
+        if (images is null) return new(l, "refused: no image service to delete it with", false);
+        GlanceImage? image = l.Id is { } id
+            ? await TryAsync(() => images.ShowAsync(id, ct)).ConfigureAwait(false)
+            : (await images.ListByNameAsync(l.Name, ct).ConfigureAwait(false)).FirstOrDefault();
+        if (image is null) return new(l, "gone", true);
+        if (image.Name != l.Name) return new(l, $"refused: image {image.Id} is named '{image.Name}'", false);
+        if (dryRun) return new(l, "would delete", true);
+        try
+        {
+            await images.DeleteAsync(image.Id, ct).ConfigureAwait(false);
+        }
+        catch (OpenStackNotFoundException)
+        {
+        }
+        return new(l, "deleted", true);
     }
 
     private async Task<CleanupAction> FlavorAsync(Leftover l, bool dryRun, CancellationToken ct)

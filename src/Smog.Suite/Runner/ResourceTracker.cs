@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Smog.OpenStack.Compute;
 using Smog.OpenStack.Http;
+using Smog.OpenStack.Image;
 using Smog.Suite.Builders;
 using Smog.Suite.Ledger;
 
@@ -81,6 +82,23 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
         return server.Id;
     }
 
+    /// <summary>
+    /// Uploads a tiny raw image carrying <paramref name="properties"/> as the boot cloud (its project
+    /// owns it) and waits until it is active. The intent is flushed before the create call.
+    /// </summary>
+    public async Task<string> CreateImageAsync(string owner, string name, IReadOnlyDictionary<string, string> properties, CancellationToken ct)
+    {
+        var images = clients.BootImages;
+        ledger.Intent(ResourceKind.Image, name);
+        Track(owner, new Leftover(ResourceKind.Image, name, null, null));
+        var image = await images.CreateAsync(new ImageCreate(name, "raw") { Properties = properties, Tags = [Run.Value] }, ct).ConfigureAwait(false);
+        Confirm(owner, new Leftover(ResourceKind.Image, name, image.Id, null));
+        // A zeroed 1 MiB raw disk: any hypervisor's image checks accept it; the guest never needs to run an OS.
+        await images.UploadAsync(image.Id, new byte[1024 * 1024], ct).ConfigureAwait(false);
+        await images.WaitForActiveAsync(image.Id, null, ct).ConfigureAwait(false);
+        return image.Id;
+    }
+
     /// <summary>Deletes one server now (fill releases guests between steps) and waits until it is gone.</summary>
     public async Task DeleteServerAsync(string owner, string serverId, CancellationToken ct)
     {
@@ -109,7 +127,7 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
     private async Task<CleanupOutcome> ReleaseAsync(List<Leftover> resources, CancellationToken ct)
     {
         if (resources.Count == 0) return new CleanupOutcome([]);
-        var cleaner = new RunCleaner(clients.AdminNova, clients.AdminWaiter, Run, ledger, timeouts.DeleteWait);
+        var cleaner = new RunCleaner(clients.AdminNova, clients.AdminWaiter, Run, ledger, timeouts.DeleteWait, images: clients.AdminImages);
         var outcome = await cleaner.CleanAsync(resources, dryRun: false, ct).ConfigureAwait(false);
         lock (gate)
         {

@@ -67,9 +67,11 @@ public sealed class ScenarioContext
     /// ACTIVE inspects and verifies. Outcomes against <paramref name="expect"/> and a determinate
     /// prediction become findings; an unexpected outcome stops the scenario.
     /// </summary>
+    /// <remarks>With <paramref name="image"/> properties the guest boots from an image of its own that carries them (<see cref="UploadImageAsync"/>).</remarks>
     public async Task<Guest> BootAsync(string role, FlavorSpec spec, Expect expect, CancellationToken ct, ImageProperties? image = null)
     {
         image ??= ImageProperties.None;
+        var imageId = image.Values.IsEmpty ? run.ImageId : await UploadImageAsync(role, image, ct).ConfigureAwait(false);
         var name = run.Run.Name(Id, role);
         var flavor = spec.ToFlavor(name);
         var lint = spec.Lint(image, run.Clients.AdminNova.Microversion);
@@ -96,7 +98,7 @@ public sealed class ScenarioContext
         string serverId;
         try
         {
-            serverId = await StepAsync($"boot {role}", () => run.Resources.CreateServerAsync(Id, name, created.Id, run.ImageId, run.Options.Networks, ct)).ConfigureAwait(false);
+            serverId = await StepAsync($"boot {role}", () => run.Resources.CreateServerAsync(Id, name, created.Id, imageId, run.Options.Networks, ct)).ConfigureAwait(false);
         }
         catch (OpenStackBadRequestException e)
         {
@@ -131,6 +133,10 @@ public sealed class ScenarioContext
         }
         return guest;
     }
+
+    /// <summary>An image of this scenario's own carrying <paramref name="image"/>'s properties, tracked in the ledger.</summary>
+    public Task<string> UploadImageAsync(string role, ImageProperties image, CancellationToken ct) =>
+        StepAsync($"upload image {role}", () => run.Resources.CreateImageAsync(Id, run.Run.Name(Id, $"{role}-image"), image.Values, ct));
 
     /// <summary>An action on a guest (hard reboot, stop, start), a wait for its status, then a fresh inspection and verification.</summary>
     public async Task<Guest> ActAsync(Guest guest, string step, ServerAction action, string status, CancellationToken ct, bool inspect = true)

@@ -1,5 +1,6 @@
 using Smog.OpenStack;
 using Smog.OpenStack.Compute;
+using Smog.OpenStack.Image;
 using Smog.OpenStack.Placement;
 
 namespace Smog.Suite.Runner;
@@ -10,14 +11,19 @@ namespace Smog.Suite.Runner;
 /// </summary>
 public sealed class SuiteClients
 {
-    private SuiteClients(OpenStackCloud admin, OpenStackCloud boot, NovaClient adminNova, NovaClient bootNova, PlacementClient placement) =>
-        (Admin, Boot, AdminNova, BootNova, Placement) = (admin, boot, adminNova, bootNova, placement);
+    private SuiteClients(OpenStackCloud admin, OpenStackCloud boot, NovaClient adminNova, NovaClient bootNova, PlacementClient placement,
+        ImagesClient adminImages, ImagesClient bootImages) =>
+        (Admin, Boot, AdminNova, BootNova, Placement, AdminImages, BootImages) = (admin, boot, adminNova, bootNova, placement, adminImages, bootImages);
 
     public OpenStackCloud Admin { get; }
     public OpenStackCloud Boot { get; }
     public NovaClient AdminNova { get; }
     public NovaClient BootNova { get; }
     public PlacementClient Placement { get; }
+    /// <summary>Glance as admin (cleanup sees every project's images).</summary>
+    public ImagesClient AdminImages { get; }
+    /// <summary>Glance as the boot cloud: images it uploads are its project's, so its servers may boot them.</summary>
+    public ImagesClient BootImages { get; }
     public bool BootsAsMember => !ReferenceEquals(Admin, Boot);
     public ServerWaiter AdminWaiter => Admin.ServerWaiter(AdminNova);
     public ServerWaiter BootWaiter => Boot.ServerWaiter(BootNova);
@@ -28,6 +34,8 @@ public sealed class SuiteClients
         var placement = await admin.PlacementAsync(ct).ConfigureAwait(false);
         var boot = member ?? admin;
         var bootNova = member is null ? adminNova : await member.ComputeAsync(ct).ConfigureAwait(false);
-        return new SuiteClients(admin, boot, adminNova, bootNova, placement);
+        var adminImages = await admin.ImagesAsync(ct).ConfigureAwait(false);
+        var bootImages = member is null ? adminImages : await member.ImagesAsync(ct).ConfigureAwait(false);
+        return new SuiteClients(admin, boot, adminNova, bootNova, placement, adminImages, bootImages);
     }
 }

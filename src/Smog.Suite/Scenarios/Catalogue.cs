@@ -142,6 +142,11 @@ public static class Catalogue
             async (s, ct) => await s.BootAsync("guest", FlavorSpec.Create(SmallRamMiB, 4).WithCpuTopology(sockets: 2, cores: 2, threads: 1), Expect.Active, ct)),
         new("cpu-topology.unsatisfiable", "a preferred CPU topology that cannot make the vCPU count falls back to Nova's default", [C.Vcpu.Code],
             async (s, ct) => await s.BootAsync("guest", FlavorSpec.Create(SmallRamMiB, 1).WithCpuTopology(sockets: 2), Expect.Active, ct)),
+        new("cpu-topology.image", "hw_cpu_sockets/cores/threads on an uploaded image give the guest exactly that CPU topology", [C.Vcpu.Code, C.FourVcpus.Code],
+            async (s, ct) => await s.BootAsync("guest", FlavorSpec.Create(SmallRamMiB, 4), Expect.Active, ct,
+                Image(("hw_cpu_sockets", 1), ("hw_cpu_cores", 4), ("hw_cpu_threads", 1), ("hw_cpu_max_sockets", 2)))),
+        new("cpu-topology.image-max", "hw_cpu_max_sockets on an uploaded image caps the sockets Nova gives the guest", [C.Vcpu.Code, C.FourVcpus.Code],
+            async (s, ct) => await s.BootAsync("guest", FlavorSpec.Create(SmallRamMiB, 4), Expect.Active, ct, Image(("hw_cpu_max_sockets", 1)))),
 
         // ---- huge pages ----
         new("hugepages.small", "hw:mem_page_size=small backs the guest with small pages in one guest cell", [C.Vcpu.Code],
@@ -229,6 +234,10 @@ public static class Catalogue
                 await s.MigrateAsync(g, live: true, ct);
             }) { Exclusive = true },
     ];
+
+    /// <summary>Image properties for a guest shape (counts, like a flavor's vCPUs, are the guest's own).</summary>
+    private static ImageProperties Image(params (string Key, int Value)[] properties) =>
+        new(properties.ToImmutableSortedDictionary(p => p.Key, p => p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal));
 
     public static Scenario? Find(string id) => All.FirstOrDefault(s => s.Id == id);
 

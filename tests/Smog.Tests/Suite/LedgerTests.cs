@@ -141,4 +141,24 @@ public sealed class LedgerTests : IDisposable
         Assert.StartsWith("refused: flavor f1 is named 'someone-elses'", Assert.Single(outcome.Actions).Outcome, StringComparison.Ordinal);
         Assert.DoesNotContain(server.Seen, s => s.Method == HttpMethod.Delete);
     }
+
+    [Fact]
+    public async Task Cleanup_deletes_an_image_the_run_uploaded_and_refuses_one_renamed_since()
+    {
+        var run = Run();
+        var time = Clock();
+        var server = WithNova(time)
+            .On(HttpMethod.Get, "/v2/images/i1", FakeOpenStack.Json(HttpStatusCode.OK, $$"""{"id": "i1", "name": "{{run.Name("img")}}", "status": "active"}"""))
+            .On(HttpMethod.Delete, "/v2/images/i1", FakeOpenStack.Json(HttpStatusCode.NoContent, ""))
+            .On(HttpMethod.Get, "/v2/images/i2", FakeOpenStack.Json(HttpStatusCode.OK, """{"id": "i2", "name": "golden", "status": "active"}"""));
+        using var cloud = FakeCloud.Cloud(server, time);
+        var nova = await cloud.ComputeAsync(Ct);
+        var images = await cloud.ImagesAsync(Ct);
+
+        var outcome = await new RunCleaner(nova, cloud.ServerWaiter(nova), run, null, images: images).CleanAsync(
+            [new Leftover(ResourceKind.Image, run.Name("img"), "i1", null), new Leftover(ResourceKind.Image, run.Name("other"), "i2", null)], false, Ct);
+
+        Assert.Equal(["deleted", "refused: image i2 is named 'golden'"], outcome.Actions.Select(a => a.Outcome).Order(StringComparer.Ordinal));
+        Assert.Single(server.Seen, s => s.Method == HttpMethod.Delete);
+    }
 }

@@ -7,8 +7,9 @@ namespace Smog.Cloud.Simulation.HostAccess;
 
 /// <summary>
 /// One simulated hypervisor behind the same door as SSH: <c>virsh [-c URI] dumpxml|list|capabilities</c>,
-/// <c>numactl -H</c>, <c>lstopo-no-graphics --of xml</c> and the sysfs files discovery reads, all from
-/// the simulated host at the moment of the call; any other program is not installed (null).
+/// <c>numactl -H</c>, <c>lstopo-no-graphics --of xml</c>, the sysfs files discovery reads and
+/// <c>/etc/nova/nova.conf</c>, all from the simulated host at the moment of the call; any other
+/// program is not installed (null).
 /// </summary>
 public sealed class SimulatedHostRunner : ICommandRunner
 {
@@ -37,8 +38,24 @@ public sealed class SimulatedHostRunner : ICommandRunner
             _ => null,
         });
 
+    /// <summary>Where nova-compute's configuration lives on the simulated host.</summary>
+    public const string NovaConfPath = "/etc/nova/nova.conf";
+
     public Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Sysfs().Read(path));
+        Task.FromResult(path == NovaConfPath ? NovaConf() : Sysfs().Read(path));
+
+    /// <summary>
+    /// The host's <c>nova_conf</c> plus the controller's <c>[pci] alias</c> lines: Nova needs the aliases
+    /// on compute nodes too (resize and migration claim devices there), and an all-in-one host, like
+    /// lab/allinone's real one, reads the very file nova-api reads.
+    /// </summary>
+    private string NovaConf()
+    {
+        var text = _host.NovaConfText.TrimEnd('\n');
+        var aliases = _cloud.Lab.Controller.PciAliases.Where(a => !_host.Conf.PciAliases.Contains(a)).ToList();
+        if (aliases.Count == 0) return text + "\n";
+        return text + "\n[pci]\n" + string.Concat(aliases.Select(a => $"alias = {a.ReplaceLineEndings(" ")}\n"));
+    }
 
     public Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
         Task.FromResult(Sysfs().List(path));

@@ -44,7 +44,7 @@ internal static class EmulatorRules
             yield return new(RuleIds.EmulatorIsolate, Severity.Error, $"the emulator pCPU {pcpu} is outside the dedicated CPU pool",
                 c.DedicatedCpus.ToString(), $"{pcpu}", pin.Evidence);
         foreach (var other in c.Input.Others)
-            if (VerificationContext.DedicatedPcpusOf(other).Contains(pcpu))
+            if (c.NeighbourPcpus(other).Contains(pcpu))
                 yield return new(RuleIds.EmulatorIsolate, Severity.Error, $"the emulator pCPU {pcpu} is pinned by {c.GuestName(other)} too",
                     "a pCPU of its own", $"{pcpu}", pin.Evidence);
     }

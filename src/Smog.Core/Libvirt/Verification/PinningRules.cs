@@ -80,7 +80,7 @@ internal static class PinningRules
         var floatingSeverity = c.SeparatePools ? Severity.Error : Severity.Warning;
         foreach (var other in c.Input.Others)
         {
-            var theirs = VerificationContext.DedicatedPcpusOf(other);
+            var theirs = c.NeighbourPcpus(other);
             var name = c.GuestName(other);
             foreach (var vcpu in c.PinnedVcpus.Where(v => d.VcpuPins.TryGetValue(v, out var p) && p.Cpus.Count == 1 && theirs.Contains(p.Cpus.Min)))
             {

@@ -58,7 +58,7 @@ internal static class ThreadPolicyRules
                     $"no emulator thread on {siblings}", (siblings & emulator).ToString(), c.Domain.EmulatorPin!.Evidence);
             foreach (var other in c.Input.Others)
             {
-                var theirs = VerificationContext.DedicatedPcpusOf(other);
+                var theirs = c.NeighbourPcpus(other);
                 if (siblings.Overlaps(theirs))
                     yield return new(RuleIds.ThreadIsolate, Severity.Error,
                         $"vCPU {vcpu} on pCPU {pcpu}: its sibling is pinned by {c.GuestName(other)}",
@@ -76,7 +76,7 @@ internal static class ThreadPolicyRules
     private static IEnumerable<Finding> Prefer(VerificationContext c)
     {
         if (!c.Host.HasSmt) yield break;
-        var taken = c.Input.Others.Aggregate(CpuSet.Empty, (acc, o) => acc | VerificationContext.DedicatedPcpusOf(o));
+        var taken = c.Input.Others.Aggregate(CpuSet.Empty, (acc, o) => acc | c.NeighbourPcpus(o));
         foreach (var (cell, pcpus) in PinnedByGuestCell(c))
         {
             if (pcpus.Count < 2 || c.HostCellOf(cell.Id) is not { } hostCell) continue;

@@ -82,6 +82,19 @@ internal sealed class VerificationContext
         return emulator is { Count: 1 } && !pins.IsEmpty && !emulator.IsSubsetOf(pins) ? pins | emulator : pins;
     }
 
+    /// <summary>
+    /// Another guest's dedicated pCPUs on this host. With separate pools, a floating guest in a host
+    /// cell whose shared set is a single CPU gets a one-CPU <c>vcpupin</c> on it that only looks like
+    /// a pin: such lone shared CPUs are not counted.
+    /// </summary>
+    public CpuSet NeighbourPcpus(DomainFacts other)
+    {
+        var pins = DedicatedPcpusOf(other);
+        if (!SeparatePools || Input.Config.CpuSharedSet is not { } shared) return pins;
+        var lone = CpuSet.Of(Host.Cells.Select(cell => Host.CpusOfCell(cell.Id) & shared).Where(s => s.Count == 1).Select(s => s.Min));
+        return pins - lone;
+    }
+
     /// <summary>The CPUs another guest's floating vCPUs may run on (all online CPUs when unrestricted).</summary>
     public CpuSet FloatingCpusOf(DomainFacts other)
     {
