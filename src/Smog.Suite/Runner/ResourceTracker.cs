@@ -146,6 +146,7 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
     private async Task WaitAllocationsFreedAsync(List<string> servers, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var pause = TimeSpan.FromMilliseconds(50);
         foreach (var id in servers)
         {
             while (DateTime.UtcNow < deadline)
@@ -158,7 +159,9 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
                 {
                     break;
                 }
-                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                // Back off from a short first pause to once a second, so a real cloud is not hammered.
+                await Task.Delay(pause, ct).ConfigureAwait(false);
+                pause = TimeSpan.FromMilliseconds(Math.Min(1000, pause.TotalMilliseconds * 2));
             }
         }
     }

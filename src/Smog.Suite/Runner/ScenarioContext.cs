@@ -198,9 +198,9 @@ public sealed class ScenarioContext
         StepAsync(step, async () =>
         {
             var nova = asAdmin ? run.Clients.AdminNova : run.Clients.BootNova;
+            // Nova's API records the action's task state before it answers 202, so the status
+            // seen from here on is the transition's (REBOOT, RESIZE, MIGRATING...), never the old one.
             await nova.Servers.ActionAsync(id, action, ct).ConfigureAwait(false);
-            // The action's task state shows up a moment later; wait for it to settle on the status.
-            await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
             var waiter = asAdmin ? run.Clients.AdminWaiter : run.Clients.BootWaiter;
             return await waiter.WaitForStatusAsync(id, status, run.Options.Timeouts.ActionWait, ct).ConfigureAwait(false);
         });

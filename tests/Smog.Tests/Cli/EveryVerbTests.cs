@@ -131,6 +131,8 @@ public sealed class EveryVerbTests : IDisposable
     [InlineData(new[] { "xml", "fake-numa", "extra" }, "unexpected argument 'extra' for 'smog xml fake-numa' (see smog xml fake-numa --help)")]
     [InlineData(new[] { "run", "--parallel", "0" }, "--parallel must be between 1 and 64, not '0'")]
     [InlineData(new[] { "run", "--list", "--scenario", "nope.*" }, "--scenario/--skip: 'nope.*' matches no scenario (smog run --list shows them)")]
+    [InlineData(new[] { "run", "--defect", "nope" }, "--defect: unknown defect 'nope' (known: pin-other-node, ignore-thread-policy, reuse-pinned-pcpu, wrong-page-size, drop-memnode, wrong-cpu-topology, pci-far-node, ignore-aggregate, float-on-dedicated, ignore-numa-nodes)")]
+    [InlineData(new[] { "run", "--defect", "drop-memnode", "--os-cloud", "x" }, "--defect: defects exist only in the embedded cloud; drop it or the target (--os-cloud)")]
     [InlineData(new[] { "cleanup" }, "give exactly one of --run ID or --list")]
     [InlineData(new[] { "cleanup", "--run", "bogus" }, "--run: 'bogus' is not a run id (smog-YYYYMMDD-HHMM-xxxx)")]
     [InlineData(new[] { "nosuchverb" }, "unknown verb 'nosuchverb' for 'smog' (see smog --help)")]

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Smog.Cli.Input;
 using Smog.Cloud.Api.Hosting;
 using Smog.Cloud.Lab;
+using Smog.Cloud.Simulation.Defects;
 using Smog.Hosts;
 using Smog.Hosts.Files;
 using Smog.OpenStack;
@@ -28,6 +29,13 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
 {
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.ListDefects)
+        {
+            foreach (var d in DefectCatalog.All) console.Profile.Out.Writer.WriteLine(d.Name);
+            return ExitCodes.Ok;
+        }
+        if (settings.Defect is { } named && DefectCatalog.Find(named) is null)
+            throw new InputException($"--defect: unknown defect '{named}' (known: {string.Join(", ", DefectCatalog.All.Select(d => d.Name))})");
         var config = settings.Config is { } file ? ReadConfig(file) : RunConfig.Empty;
         var inventoryPath = settings.Inventory ?? config.Inventory;
         var inventory = inventoryPath is null ? null : ReadInventory(inventoryPath);
@@ -54,15 +62,18 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
         var env = ConfigEnvironment.FromMachine();
         var adminName = settings.OsCloud ?? config.Cloud ?? env.Get("OS_CLOUD");
         var memberName = settings.MemberCloud ?? config.MemberCloud;
+        var toEmbedded = adminName is null && env.Get("OS_AUTH_URL") is null;
+        if (settings.Defect is not null && !toEmbedded)
+            throw new InputException($"--defect: defects exist only in the embedded cloud; drop it or the target ({(settings.OsCloud is not null ? "--os-cloud" : config.Cloud is not null ? $"{settings.Config}: cloud" : "OS_CLOUD/OS_AUTH_URL")})");
         // No target: the embedded cloud on loopback with its default lab, and its own clouds.yaml and inventory.
-        await using var embedded = adminName is null && env.Get("OS_AUTH_URL") is null ? await StartEmbeddedAsync(cancellationToken) : null;
+        await using var embedded = toEmbedded ? await StartEmbeddedAsync(settings.Defect, cancellationToken) : null;
         if (embedded is { } started)
         {
             env = env with { Variables = env.Variables.SetItem("OS_CLIENT_CONFIG_FILE", started.Files.CloudsYaml).SetItem("OS_CLIENT_SECURE_FILE", started.Files.SecureYaml) };
             (adminName, memberName) = (CloudFiles.AdminCloud, memberName ?? CloudFiles.MemberCloud);
             inventoryPath ??= started.Files.Inventory;
             inventory ??= ReadInventory(started.Files.Inventory);
-            console.MarkupLine(Markup.Escape($"no cloud given: testing the embedded cloud at {started.Cloud.BaseUrl} (default lab)"));
+            console.MarkupLine(Markup.Escape($"no cloud given: testing the embedded cloud at {started.Cloud.BaseUrl} (default lab{(settings.Defect is { } d ? $", defect {d} switched on" : "")})"));
         }
         var resolver = new CloudConfigResolver(env);
         var adminConfig = resolver.Resolve(adminName is null ? CloudSelection.None : CloudSelection.Named(adminName));
@@ -114,6 +125,7 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
                     BootsAsMember = member is not null,
                     AuthUrl = adminConfig.Auth.AuthUrl,
                     Inventory = inventoryPath,
+                    Defect = embedded is null ? null : settings.Defect,
                 };
                 var scenarios = Catalogue.All.Where(s => selected.Contains(s.Id)).ToList();
                 RunReport report;
@@ -154,12 +166,12 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
         }
     }
 
-    private static async Task<Embedded> StartEmbeddedAsync(CancellationToken ct)
+    private static async Task<Embedded> StartEmbeddedAsync(string? defect, CancellationToken ct)
     {
         var directory = Directory.CreateTempSubdirectory("smog-embedded-").FullName;
         try
         {
-            var cloud = await EmbeddedCloud.StartAsync(LabReader.Default(), new EmbeddedCloudOptions(), ct);
+            var cloud = await EmbeddedCloud.StartAsync(LabReader.Default(), new EmbeddedCloudOptions { Defect = defect }, ct);
             return new Embedded(cloud, cloud.WriteFiles(directory), directory);
         }
         catch (CloudStartException e)

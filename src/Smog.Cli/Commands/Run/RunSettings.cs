@@ -58,6 +58,14 @@ internal sealed class RunSettings : CommandSettings
     [Description("Print the scenario catalogue (id, needs, purpose) and exit")]
     public bool List { get; init; }
 
+    [CommandOption("--defect <NAME>")]
+    [Description("Switch on a defect in the embedded cloud (no --os-cloud); see --list-defects")]
+    public string? Defect { get; init; }
+
+    [CommandOption("--list-defects")]
+    [Description("Print the embedded cloud's defect names, one a line, and exit")]
+    public bool ListDefects { get; init; }
+
     public override ValidationResult Validate()
     {
         if (Parallel is < 1 or > 64) return ValidationResult.Error($"--parallel must be between 1 and 64, not '{Parallel}'");

@@ -30,8 +30,12 @@ internal static class DomainDefects
         var cell = fitted.Cells.FirstOrDefault(c => !c.CpuPinning.IsEmpty);
         if (cell is null) return d;
         var vcpu = cell.CpuPinning.Keys.First();
-        var other = plan.Node.Host.Cells.First(c => c.Id != cell.HostCell && !c.FreePcpus.IsEmpty);
-        var pcpu = other.FreePcpus.Min;
+        // A free pCPU of another cell when there is one; on a full host any of another cell's
+        // pCPUs (the defect still pins off-node, and a full host must not turn it into a 500).
+        var others = plan.Node.Host.Cells.Where(c => c.Id != cell.HostCell).ToList();
+        var other = others.FirstOrDefault(c => !c.FreePcpus.IsEmpty) ?? others.FirstOrDefault(c => !c.Pcpuset.IsEmpty);
+        if (other is null) return d;
+        var pcpu = other.FreePcpus.IsEmpty ? other.Pcpuset.Min : other.FreePcpus.Min;
         return d with
         {
             CpuTune = tune with

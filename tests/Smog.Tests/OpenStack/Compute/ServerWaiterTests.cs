@@ -85,7 +85,8 @@ public class ServerWaiterTests
     {
         var (waiter, server, time) = await Build(State("BUILD", "spawning"));
 
-        await Assert.ThrowsAsync<WaitTimeoutException>(() => Clock.Run(time, waiter.WaitForStatusAsync("s1", "ACTIVE", Fast, Ct)));
+        // Without the short first polls (a first interval as long as the interval): the steady schedule.
+        await Assert.ThrowsAsync<WaitTimeoutException>(() => Clock.Run(time, waiter.WaitForStatusAsync("s1", "ACTIVE", Fast with { FirstInterval = Fast.Interval }, Ct)));
 
         var offsets = server.To(Path).Select(r => (r.At - server.To(Path).First().At).TotalSeconds).ToList();
         Assert.Equal([0.0, 2, 4, 6, 8, 10, 15, 20], offsets);
@@ -142,6 +143,15 @@ public class ServerWaiterTests
             State("ACTIVE", null));
 
         Assert.Equal("ACTIVE", (await Clock.Run(time, waiter.WaitForStatusAsync("s1", "ACTIVE", Fast, Ct))).Status);
+    }
+
+    [Fact]
+    public void The_first_polls_come_fast_and_back_off_to_the_interval()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(50), WaitOptions.Build.NextDelay(TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromMilliseconds(400), WaitOptions.Build.NextDelay(TimeSpan.FromMilliseconds(400)));
+        Assert.Equal(TimeSpan.FromSeconds(2), WaitOptions.Build.NextDelay(TimeSpan.FromSeconds(7)));
+        Assert.Equal(TimeSpan.FromSeconds(5), WaitOptions.Build.NextDelay(TimeSpan.FromSeconds(40)));
     }
 
     [Fact]
