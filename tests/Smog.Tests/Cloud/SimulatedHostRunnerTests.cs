@@ -113,7 +113,9 @@ public class SimulatedHostRunnerTests
         var ct = TestContext.Current.CancellationToken;
         Assert.Null(await runner.RunAsync("ip", ["link"], ct));
         Assert.Equal(1, (await runner.RunAsync("virsh", ["nodeinfo"], ct))!.ExitCode);
-        Assert.Null(await runner.ReadFileAsync("/etc/nova/nova.conf", ct));
+        // nova.conf is served (SimulatedHostAccessTests); other files are not.
+        Assert.Null(await runner.ReadFileAsync("/etc/nova/nova-compute.conf", ct));
+        Assert.Null(await runner.ReadFileAsync("/etc/hostname.unknown", ct));
         Assert.Empty(await runner.ListDirectoryAsync("/proc", ct));
         Assert.Equal("compute-1", runner.HostName);
         Assert.Equal(SimulationFault.NotFound, Assert.Throws<SimulationException>(() => new CloudSimulation(Lab).HostAccess("compute-9")).Fault);

@@ -23,65 +23,52 @@ public sealed class DefectDetectionTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly string[] PinCell = ["api.topology", "pin.cell"];
-
-    /// <summary>The pinning scenarios (not the thread-require one, which also loses its siblings).</summary>
-    private static readonly string[] Pinned = ["pinning.simple", "pinning.dedicated", "pinning.several-nodes", "pinning.thread-prefer", "pinning.thread-isolate",
-        "pinning.thread-require-no-smt", "pinning.mixed", "pinning.realtime", "pinning.side-by-side"];
-
-    /// <summary>A defect no scenario catches yet: its test skips, saying so.</summary>
-    private static readonly ImmutableDictionary<string, string[]> NotCaught = ImmutableDictionary<string, string[]>.Empty;
-
     private static ImmutableDictionary<string, string[]> Rows(params (string[] Rules, string[] Scenarios)[] rows) =>
         rows.SelectMany(r => r.Scenarios.Select(id => (id, r.Rules))).ToImmutableDictionary(x => x.id, x => x.Rules);
 
     /// <summary>Defect → failing scenario → the rule ids of its error findings.</summary>
     public static readonly ImmutableDictionary<string, ImmutableDictionary<string, string[]>> Expected = new Dictionary<string, ImmutableDictionary<string, string[]>>
     {
-        // One vCPU of every pinned guest on a multi-cell host goes to another cell: pin.cell, and the
-        // topology API (Nova's own record) disagrees with the XML. On a full host the moved vCPU
-        // lands on a pCPU already taken; require loses its sibling pair.
+        // One vCPU of every pinned guest goes to another cell: pin.cell, the topology API (Nova's own record) disagrees, and the emulator threads (which follow the pins) no longer share the guest's set; on a full host the moved vCPU lands on a taken pCPU; require loses its sibling pair.
         [DefectCatalog.PinOtherNode] = Rows(
-            (PinCell, [.. Pinned, "emulator.share", "emulator.isolate", "aggregates.pinned-unpinned", "lifecycle.hard-reboot", "lifecycle.stop-start",
-                "lifecycle.resize-pinned-unpinned", "lifecycle.cold-migrate", "lifecycle.live-migrate"]),
-            (["api.topology", "pin.cell", "pin.overlap"], ["fill.pcpus"]),
-            (["api.topology", "pin.cell", "thread.require"], ["pinning.thread-require"])),
-        // No thread policy reaches the scheduler: require no longer insists on sibling threads (and
-        // lands on a host without SMT); isolate is only visible on an SMT host, and the lab's
-        // isolate guest lands on a host without SMT (see README: not caught by thread-isolate).
+            (["api.topology", "emulator.share", "pin.cell"], ["aggregates.pinned-unpinned", "lifecycle.cold-migrate", "lifecycle.hard-reboot", "lifecycle.live-migrate", "lifecycle.resize-pinned-unpinned", "lifecycle.stop-start", "pinning.dedicated", "pinning.mixed", "pinning.realtime", "pinning.several-nodes", "pinning.side-by-side", "pinning.simple", "pinning.thread-isolate", "pinning.thread-prefer", "pinning.thread-require-no-smt"]),
+            (["api.topology", "pin.cell"], ["emulator.isolate", "emulator.share"]),
+            (["api.topology", "emulator.share", "pin.cell", "pin.overlap"], ["fill.pcpus"]),
+            (["api.topology", "emulator.share", "pin.cell", "thread.require"], ["pinning.thread-require"])),
+        // No thread policy reaches the scheduler: require lands on a host without SMT (and the determinate prediction names another host); isolate is only visible on an SMT host, where the lab's isolate guest does not land.
         [DefectCatalog.IgnoreThreadPolicy] = Rows(
-            (["thread.require"], ["pinning.thread-require"]),
-            (["thread.require", "thread.require-host"], ["pinning.thread-require-no-smt"])),
-        // Pins are handed out but not accounted: filling every PCPU leaves "free" PCPUs that were
-        // already given away, so the extra guest boots on a taken pCPU instead of NoValidHost.
+            (["prediction.host", "thread.require"], ["pinning.thread-require"]),
+            (["prediction.host", "thread.require", "thread.require-host"], ["pinning.thread-require-no-smt"])),
+        // Pins are handed out but not accounted: the guest after a full host boots on a taken pCPU instead of NoValidHost.
         [DefectCatalog.ReusePinnedPcpu] = Rows(
             (["expect.no-valid-host", "pin.overlap", "placement.allocation"], ["fill.pcpus"])),
-        // 2 MiB ↔ 1 GiB in the XML: every explicit page size scenario; the topology API keeps the right one.
+        // 2 MiB and 1 GiB swapped in the XML: every explicit page-size scenario; the topology API keeps the right size.
         [DefectCatalog.WrongPageSize] = Rows(
-            (["api.topology", "hugepages.page"], ["hugepages.2m", "hugepages.large", "hugepages.1g"])),
-        // The last memnode goes: every guest with a NUMA topology (numa, pinning, pages, ...) fails
-        // both numatune rules (the nodeset no longer covers the cells either).
+            (["api.topology", "hugepages.page"], ["hugepages.1g", "hugepages.2m", "hugepages.exhaustion", "hugepages.large"])),
+        // The last memnode goes: every guest with a NUMA topology fails both numatune rules; PCI guests whose device locality is judged from the memory binding also fail pci.locality (not preferred, which allows a far device).
         [DefectCatalog.DropMemnode] = Rows(
-            (["numatune.memnode", "numatune.nodeset"], ["numa.one-node", "numa.two-nodes", "numa.asymmetric", .. Pinned, "emulator.share", "emulator.isolate",
-                "hugepages.small", "hugepages.2m", "hugepages.large", "hugepages.any", "hugepages.1g", "aggregates.pinned-unpinned", "fill.pcpus",
-                "lifecycle.hard-reboot", "lifecycle.stop-start", "lifecycle.resize-pinned-unpinned", "lifecycle.cold-migrate", "lifecycle.live-migrate",
-                "pinning.thread-require"])),
-        // Sockets and cores swapped: only guests with more than one vCPU and sockets != cores show it.
+            (["numatune.memnode", "numatune.nodeset"], ["aggregates.pinned-unpinned", "emulator.isolate", "emulator.share", "fill.pcpus", "hugepages.1g", "hugepages.2m", "hugepages.any", "hugepages.exhaustion", "hugepages.large", "hugepages.small", "lifecycle.cold-migrate", "lifecycle.hard-reboot", "lifecycle.live-migrate", "lifecycle.resize-pinned-unpinned", "lifecycle.stop-start", "numa.asymmetric", "numa.one-node", "numa.two-nodes", "pci.preferred", "pinning.dedicated", "pinning.mixed", "pinning.realtime", "pinning.several-nodes", "pinning.side-by-side", "pinning.simple", "pinning.thread-isolate", "pinning.thread-prefer", "pinning.thread-require", "pinning.thread-require-no-smt"]),
+            (["numatune.memnode", "numatune.nodeset", "pci.locality"], ["pci.legacy", "pci.required", "pci.socket"])),
+        // Sockets and cores swapped: guests with more than one vCPU and sockets != cores; image-property topologies also break their limits.
         [DefectCatalog.WrongCpuTopology] = Rows(
-            (["topology.choice"], ["numa.two-nodes", "numa.asymmetric", "pinning.dedicated", "pinning.several-nodes", "pinning.thread-require", "pinning.mixed", "pinning.realtime"])),
-        // The aggregate filter is off: the pinned flavor may land outside its aggregate.
+            (["topology.choice", "topology.limits"], ["cpu-topology.image", "cpu-topology.image-max"]),
+            (["topology.choice"], ["numa.asymmetric", "numa.two-nodes", "pinning.dedicated", "pinning.mixed", "pinning.realtime", "pinning.several-nodes", "pinning.thread-require"])),
+        // The aggregate filter is off: the pinned flavor lands outside its aggregate.
         [DefectCatalog.IgnoreAggregate] = Rows(
             (["aggregate.host"], ["aggregates.pinned-unpinned"])),
-        // hw:numa_nodes (and the numa_cpus/numa_mem split) never reach the scheduler: the guests get
-        // one cell or none; an invalid split is no longer refused.
+        // hw:numa_nodes and the split never reach the scheduler: guests get one cell or none (emulator threads and PCI locality follow), an invalid split is no longer refused.
         [DefectCatalog.IgnoreNumaNodes] = Rows(
-            (["numa.cells.count", "numatune.nodeset", "pin.missing"], ["numa.one-node", "numa.two-nodes", "numa.asymmetric"]),
+            (["emulator.share", "numa.cells.count", "numatune.nodeset", "pin.missing"], ["numa.asymmetric", "numa.one-node", "numa.two-nodes", "pci.preferred"]),
             (["expect.api-error", "nova.constraints", "prediction.outcome"], ["numa.invalid-split"]),
+            (["emulator.share", "numa.cells.count", "numatune.nodeset", "pci.locality", "pin.missing"], ["pci.legacy", "pci.required", "pci.socket"]),
             (["numa.cells", "numa.cells.count", "numa.cells.memory", "numa.cells.vcpus"], ["pinning.several-nodes"])),
-        // Not caught on the embedded default lab (findings, README "Detection"): PCI scenarios skip
-        // as no-host-access, and pin.floating needs nova.conf's cpu_shared_set, which simulated hosts do not expose.
-        [DefectCatalog.PciFarNode] = NotCaught,
-        [DefectCatalog.FloatOnDedicated] = NotCaught,
+        // The device comes from the far cell: required, legacy and socket must refuse that; preferred may take it.
+        [DefectCatalog.PciFarNode] = Rows(
+            (["pci.locality"], ["pci.legacy", "pci.required", "pci.socket"])),
+        // Floating vCPUs (and the emulator threads that share them) run on dedicated pCPUs: every shared guest on a host with both sets.
+        [DefectCatalog.FloatOnDedicated] = Rows(
+            (["pin.floating"], ["aggregates.pinned-unpinned", "cpu-topology.flavor", "cpu-topology.image", "cpu-topology.image-max", "cpu-topology.unsatisfiable", "lifecycle.resize-pinned-unpinned", "pinning.side-by-side"]),
+            (["emulator.share", "pin.floating"], ["hugepages.1g", "hugepages.2m", "hugepages.any", "hugepages.exhaustion", "hugepages.large", "hugepages.small", "numa.asymmetric", "numa.one-node", "numa.two-nodes", "pci.legacy", "pci.preferred", "pci.required", "pci.socket", "pinning.mixed"])),
     }.ToImmutableDictionary();
 
     public static TheoryData<string> Defects => [.. DefectCatalog.All.Select(d => d.Name)];
@@ -104,7 +91,6 @@ public sealed class DefectDetectionTests
     [MemberData(nameof(Defects))]
     public async Task The_default_suite_fails_exactly_where_the_defect_must_show(string defect)
     {
-        if (ReferenceEquals(Expected[defect], NotCaught)) Assert.Skip($"{defect}: no scenario catches it on the embedded default lab yet (README, Detection)");
         var report = await RunAsync(defect);
 
         Assert.Equal(1, report.ExitCode);
@@ -118,9 +104,7 @@ public sealed class DefectDetectionTests
         var report = await RunAsync(null);
 
         Assert.Equal("", Describe(Failures(report)));
-        // hugepages.exhaustion errors on the default lab (a known coverage gap, not a detection);
-        // no other scenario may error.
-        Assert.Empty(report.Scenarios.Where(s => s.Verdict == Verdict.Errored && s.Id != "hugepages.exhaustion").Select(s => $"{s.Id}: {s.Error}"));
+        Assert.Empty(report.Scenarios.Where(s => s.Verdict == Verdict.Errored).Select(s => $"{s.Id}: {s.Error}"));
         Assert.Contains(report.Scenarios, s => s.Verdict == Verdict.Passed);
     }
 
