@@ -36,6 +36,11 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
         [DefaultValue(9)]
         public int Reps { get; init; } = 9;
 
+        [CommandOption("--warmup <SECONDS>")]
+        [Description("Untimed passes over all --cases for this long before timing, so the JIT has compiled the optimised code (0: one pass).")]
+        [DefaultValue(1.0)]
+        public double Warmup { get; init; } = 1.0;
+
         [CommandOption("--blowup-nodes <LIST>")]
         [Description("Host cell counts for the no-fit blow-up table; empty to skip.")]
         [DefaultValue("8,16")]
@@ -44,12 +49,13 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
         public override ValidationResult Validate() =>
             (Cases is null) != (Expected is null) ? ValidationResult.Error("--cases and --expected go together")
             : Reps < 1 ? ValidationResult.Error("--reps must be at least 1")
+            : Warmup is < 0 or > 600 || double.IsNaN(Warmup) ? ValidationResult.Error("--warmup must be 0-600 seconds")
             : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Cases is not null) VectorTable(settings.Cases, settings.Expected!, settings.Reps);
+        if (settings.Cases is not null) VectorTable(settings.Cases, settings.Expected!, settings.Reps, settings.Warmup);
         var nodes = settings.BlowupNodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(n => int.TryParse(n, CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 64 ? v
                 : throw new InputException($"--blowup-nodes: '{n}' is not a host cell count (1-64)"))
@@ -58,14 +64,12 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
         return ExitCodes.Ok;
     }
 
-    private void VectorTable(string casesPath, string expectedPath, int reps)
+    private void VectorTable(string casesPath, string expectedPath, int reps, double warmupSeconds)
     {
         var cases = InputFiles.Cases(casesPath, ignoreHost: false);
         var expected = InputFiles.JsonLines(expectedPath);
         if (cases.Length != expected.Length) throw new InputException($"{expectedPath}: {expected.Length} results for {cases.Length} cases");
-        var ratios = new List<double>();
-        var ours = new List<double>();
-        var theirs = new List<double>();
+        var timed = new List<(Action Fit, double NovaMicroseconds)>();
         for (var i = 0; i < cases.Length; i++)
         {
             var resolution = InputFiles.Recorded(expected[i].Json, cases[i], expectedPath, expected[i].Line);
@@ -73,20 +77,41 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
                 || ms.ValueKind != System.Text.Json.JsonValueKind.Number) continue;
             var node = cases[i].Node();
             var pci = cases[i].Request.PciRequests;
-            var us = MedianMicroseconds(() => node.Fit(topology, pci), reps);
-            ours.Add(us);
-            theirs.Add(ms.GetDouble() * 1000);
-            ratios.Add(ms.GetDouble() * 1000 / Math.Max(us, 0.01));
+            timed.Add((() => node.Fit(topology, pci), ms.GetDouble() * 1000));
         }
-        if (ours.Count == 0) throw new InputException($"{expectedPath}: no case with a requested topology and elapsed_ms");
+        if (timed.Count == 0) throw new InputException($"{expectedPath}: no case with a requested topology and elapsed_ms");
+        var (passes, warmed) = WarmUp(timed.Select(t => t.Fit).ToList(), warmupSeconds);
+        var ours = timed.Select(t => MedianMicroseconds(t.Fit, reps)).ToList();
+        var theirs = timed.Select(t => t.NovaMicroseconds).ToList();
+        var ratios = ours.Zip(theirs, (us, nova) => nova / Math.Max(us, 0.01)).ToList();
         var table = new FittedTable(new Column(""), new Column("smog"), new Column("Nova 26.2.2 (oracle elapsed_ms)"))
         {
             Title = $"numa_fit_instance_to_host on {ours.Count} oracle cases",
         };
-        table.AddRow("median per case", CellText.Whole($"{Median(ours):0.0} µs"), CellText.Whole($"{Median(theirs):0.0} µs"));
+        table.AddRow("median per case", CellText.Whole($"{Median(ours):0.00} µs"), CellText.Whole($"{Median(theirs):0.0} µs"));
         table.AddRow("total", CellText.Whole($"{ours.Sum() / 1000:0.00} ms"), CellText.Whole($"{theirs.Sum() / 1000:0.00} ms"));
         table.AddRow("speed-up (Nova/smog)", $"median {Median(ratios):0.0}×", $"geometric mean {Math.Exp(ratios.Average(Math.Log)):0.0}×");
+        table.Legend($"smog: warm, after {passes} untimed pass{(passes == 1 ? "" : "es")} over all cases ({warmed:0.0} s, --warmup); "
+            + $"then the median of {reps} timed calls per case (--reps), each case's host built once beforehand.");
         table.Write(console);
+    }
+
+    /// <summary>
+    /// Untimed passes over every case until <paramref name="seconds"/> have gone by (at least one):
+    /// .NET first runs unoptimised code and recompiles methods only after they have been called
+    /// for a while, so without this the first cases would time the JIT's early tiers.
+    /// </summary>
+    private static (int Passes, double Seconds) WarmUp(List<Action> runs, double seconds)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var passes = 0;
+        do
+        {
+            foreach (var run in runs) run();
+            passes++;
+        }
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds);
+        return (passes, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
     private void BlowupTable(List<int> nodeCounts, int reps)
