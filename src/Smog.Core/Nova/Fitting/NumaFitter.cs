@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Smog.Nova.Host;
 
 namespace Smog.Nova.Fitting;
@@ -43,52 +44,87 @@ public static class NumaFitter
 
     /// <summary>
     /// Three stable sorts, the last one primary (nova-26-numa-semantics.md §4.1 step 2): free memory, then CPU usage
-    /// (shared) or free pCPUs (pinned), then free PCI devices when PCI stats exist.
+    /// (shared) or free pCPUs (pinned), then free PCI devices when PCI stats exist. Done as one
+    /// stable sort on the three keys, primary first.
     /// </summary>
     internal static ImmutableArray<NovaHostCell> OrderHostCells(
         ImmutableArray<NovaHostCell> cells, RequestedTopology request, FitOptions options)
     {
         var pack = options.PackHostCells;
-        IEnumerable<NovaHostCell> order = pack
-            ? cells.OrderBy(c => c.AvailMemoryMiB)
-            : cells.OrderByDescending(c => c.AvailMemoryMiB);
         var shared = request.Cells[0].CpuPolicy is null or CpuPolicy.Shared;
-        order = (shared, pack) switch
+        var pci = options.Pci;
+        // Keys negated where Nova sorts descending; each key ascending then.
+        var keys = new (long Pci, long Cpu, long Memory)[cells.Length];
+        for (var i = 0; i < cells.Length; i++)
         {
-            (true, false) => order.OrderBy(c => c.CpuUsage),
-            (true, true) => order.OrderByDescending(c => c.CpuUsage),
-            (false, false) => order.OrderByDescending(c => c.FreePcpus.Count),
-            (false, true) => order.OrderBy(c => c.FreePcpus.Count),
-        };
-        if (options.Pci is { } pci)
-        {
-            // Always "spread" for PCI: cells with devices first when devices are wanted, last otherwise.
-            order = pci.Requests.IsEmpty
-                ? order.OrderBy(c => pci.FreeDevicesOn(c.Id))
-                : order.OrderByDescending(c => pci.FreeDevicesOn(c.Id));
+            var cell = cells[i];
+            long cpu = shared ? cell.CpuUsage : cell.Facts.FreePcpus.Count;
+            keys[i] = (
+                pci is null ? 0 : pci.Requests.IsEmpty ? pci.FreeDevicesOn(cell.Id) : -pci.FreeDevicesOn(cell.Id),
+                shared == pack ? -cpu : cpu,
+                pack ? cell.AvailMemoryMiB : -cell.AvailMemoryMiB);
         }
-        return [.. order];
+        var order = new NovaHostCell[cells.Length];
+        var orderKeys = new (long, long, long)[cells.Length];
+        // Insertion sort: stable, and host cells are few.
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var j = i;
+            for (; j > 0 && orderKeys[j - 1].CompareTo(keys[i]) > 0; j--)
+            {
+                order[j] = order[j - 1];
+                orderKeys[j] = orderKeys[j - 1];
+            }
+            order[j] = cells[i];
+            orderKeys[j] = keys[i];
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(order);
     }
 
     /// <summary>The mutable state of one search; lives for one <see cref="Fit"/> call.</summary>
-    private sealed class Search(NovaHost host, ImmutableArray<NovaHostCell> cells, RequestedTopology request, FitOptions options)
+    private sealed class Search
     {
         private const long DeadCellCheckAfterWalks = 16;
-        private readonly HostCellView[] _views = [.. cells.Select(c => new HostCellView(c, host.ThreadOrder))];
-        private readonly int _n = cells.Length;
-        private readonly int _k = request.Cells.Length;
-        private readonly GuestState[] _guests = [.. request.Cells.Select((c, i) => new GuestState(i, c.PageSize))];
-        private readonly HashSet<(int Host, int Guest)> _fit = [];
-        private readonly HashSet<(int Host, int Guest)> _noFit = [];
-        private readonly bool _isolateEmulator = request.EmulatorThreads == EmulatorThreadsPolicy.Isolate;
+        private readonly NovaHost _host;
+        private readonly ImmutableArray<NovaHostCell> _cells;
+        private readonly RequestedTopology _request;
+        private readonly FitOptions _options;
+        private readonly HostCellFacts[] _facts;
+        private readonly int _n;
+        private readonly int _k;
+        // A guest cell as Nova mutates it during the search: its id, page size and last packing.
+        private readonly int[] _guestIds;
+        private readonly PageSizeRequest?[] _pageSizes;
+        private readonly CorePacking?[] _packings;
+        private readonly VerdictCache _verdicts;
+        private readonly bool _isolateEmulator;
         private long _walks, _evaluations;
         private bool _changed;
 
+        public Search(NovaHost host, ImmutableArray<NovaHostCell> cells, RequestedTopology request, FitOptions options)
+        {
+            (_host, _cells, _request, _options) = (host, cells, request, options);
+            _n = cells.Length;
+            _k = request.Cells.Length;
+            _facts = new HostCellFacts[_n];
+            for (var i = 0; i < _n; i++) _facts[i] = cells[i].Facts;
+            _guestIds = new int[_k];
+            _pageSizes = new PageSizeRequest?[_k];
+            _packings = new CorePacking?[_k];
+            for (var i = 0; i < _k; i++)
+            {
+                _guestIds[i] = i;
+                _pageSizes[i] = request.Cells[i].PageSize;
+            }
+            _verdicts = new VerdictCache(cells, _k);
+            _isolateEmulator = request.EmulatorThreads == EmulatorThreadsPolicy.Isolate;
+        }
+
         public FitResult Run()
         {
-            var perm = Enumerable.Range(0, _k).ToArray();
+            var perm = new int[_k];
             var used = new bool[_n];
-            foreach (var p in perm) used[p] = true;
+            for (var i = 0; i < _k; i++) used[perm[i] = i] = true;
             var start = 0;
             while (true)
             {
@@ -108,46 +144,46 @@ public static class NumaFitter
         private int Walk(int[] perm, int start)
         {
             for (var i = start; i < _k; i++)
-                if (!Step(i, _views[perm[i]])) return i;
+                if (!Step(i, perm[i])) return i;
             return -1;
         }
 
-        private bool Step(int index, HostCellView view)
+        private bool Step(int index, int cell)
         {
-            var hostCell = view.Cell;
-            var guest = _guests[index];
-            var key = (hostCell.Id, guest.Id);
-            if (_noFit.Contains(key)) return false;
-            if (_fit.Contains(key))
+            var hostId = _cells[cell].Id;
+            switch (_verdicts.Get(hostId, _guestIds[index]))
             {
-                SetId(guest, hostCell.Id);
-                return true;
+                case Verdict.NoFit: return false;
+                case Verdict.Fit:
+                    SetId(index, hostId);
+                    return true;
             }
+            var key = _guestIds[index];
             _evaluations++;
             _changed = true;
             // Emulator threads isolate: one extra pCPU on the host cell of guest cell 0.
             var reserved = _isolateEmulator && index == 0 ? 1 : 0;
-            var verdict = CellFitter.Evaluate(view, request.Cells[index], guest.PageSize, reserved, options.Limits);
-            if (verdict.ChosenPageSizeKiB is { } size) guest.PageSize = PageSizeRequest.FromNova(size); // Nova writes the size into the cell's integer
+            var verdict = CellFitter.Evaluate(_facts[cell], _host.ThreadOrder, _request.Cells[index], _pageSizes[index], reserved, _options.Limits);
+            if (verdict.ChosenPageSizeKiB is { } size) _pageSizes[index] = PageSizeRequest.FromNova(size); // Nova writes the size into the cell's integer
             if (verdict.Packing is { } packing)
             {
-                guest.Packing = packing;
-                guest.Id = hostCell.Id;
+                _packings[index] = packing;
+                _guestIds[index] = hostId;
             }
             if (!verdict.Fits)
             {
-                _noFit.Add(key);
+                _verdicts.Set(hostId, key, Verdict.NoFit);
                 return false;
             }
-            guest.Id = hostCell.Id;
-            _fit.Add(key);
+            _guestIds[index] = hostId;
+            _verdicts.Set(hostId, key, Verdict.Fit);
             return true;
         }
 
-        private void SetId(GuestState guest, int id)
+        private void SetId(int index, int id)
         {
-            if (guest.Id == id) return;
-            guest.Id = id;
+            if (_guestIds[index] == id) return;
+            _guestIds[index] = id;
             _changed = true;
         }
 
@@ -158,38 +194,48 @@ public static class NumaFitter
         /// </summary>
         private int LiveHostCells()
         {
-            var sizes = cells.SelectMany(c => c.Mempages.Select(p => (PageSizeRequest?)PageSizeRequest.FromNova(p.SizeKiB))).Distinct().ToList();
-            bool Accepts(HostCellView cell, RequestedCell guest)
+            var sizes = _cells.SelectMany(c => c.Mempages.Select(p => (PageSizeRequest?)PageSizeRequest.FromNova(p.SizeKiB))).Distinct().ToList();
+            bool Accepts(HostCellFacts cell, RequestedCell guest)
             {
                 var pageSizes = guest.PageSize is { } ps ? [ps, .. sizes] : new List<PageSizeRequest?> { null };
                 return pageSizes.Any(size =>
-                    CellFitter.Evaluate(cell, guest, size, 0, options.Limits).Fits);
+                    CellFitter.Evaluate(cell, _host.ThreadOrder, guest, size, 0, _options.Limits).Fits);
             }
-            return _views.Count(cell => request.Cells.Any(guest => Accepts(cell, guest)));
+            return _facts.Count(cell => _request.Cells.Any(guest => Accepts(cell, guest)));
         }
 
         private bool AffinityHolds(int[] perm)
         {
-            var chosen = perm.Select(p => cells[p]).ToList();
-            if (options.Pci is { Requests.IsEmpty: false } pci && !PciAffinity.Supports(pci, chosen, host)) return false;
-            return options.Limits?.Network is not { } network || NetworkAffinity.Supports(host, chosen, network);
+            var pci = _options.Pci is { Requests.IsEmpty: false } p ? p : null;
+            var network = _options.Limits?.Network;
+            if (pci is null && network is null) return true;
+            var chosen = perm.Select(i => _cells[i]).ToList();
+            if (pci is not null && !PciAffinity.Supports(pci, chosen, _host)) return false;
+            return network is null || NetworkAffinity.Supports(_host, chosen, network);
         }
 
-        private FittedTopology Fitted(int[] perm) => new(
-            [.. request.Cells.Select((cell, i) => new FittedCell
+        private FittedTopology Fitted(int[] perm)
+        {
+            var cells = new FittedCell[_k];
+            for (var i = 0; i < _k; i++)
             {
-                Id = i,
-                HostCell = cells[perm[i]].Id,
-                Cpus = cell.Cpus,
-                Pcpus = cell.Pcpus,
-                MemoryMiB = cell.MemoryMiB,
-                PageSizeKiB = _guests[i].PageSize?.ToNova(), // the size the fit chose (or an explicit 0)
-                CpuPolicy = cell.CpuPolicy,
-                ThreadPolicy = cell.ThreadPolicy,
-                CpuPinning = _guests[i].Packing?.Pinning ?? ImmutableSortedDictionary<int, int>.Empty,
-                CpusetReserved = _guests[i].Packing?.Reserved ?? Topology.CpuSet.Empty,
-            })],
-            request.EmulatorThreads);
+                var cell = _request.Cells[i];
+                cells[i] = new FittedCell
+                {
+                    Id = i,
+                    HostCell = _cells[perm[i]].Id,
+                    Cpus = cell.Cpus,
+                    Pcpus = cell.Pcpus,
+                    MemoryMiB = cell.MemoryMiB,
+                    PageSizeKiB = _pageSizes[i]?.ToNova(), // the size the fit chose (or an explicit 0)
+                    CpuPolicy = cell.CpuPolicy,
+                    ThreadPolicy = cell.ThreadPolicy,
+                    CpuPinning = _packings[i]?.Pinning() ?? ImmutableSortedDictionary<int, int>.Empty,
+                    CpusetReserved = _packings[i]?.Reserved ?? Topology.CpuSet.Empty,
+                };
+            }
+            return new(ImmutableCollectionsMarshal.AsImmutableArray(cells), _request.EmulatorThreads);
+        }
 
         private FitResult Result(FittedTopology? topology, bool shortCircuited) =>
             new(topology, new FitStats(_walks, _evaluations, shortCircuited));
@@ -225,11 +271,37 @@ public static class NumaFitter
         }
     }
 
-    /// <summary>A guest cell as Nova mutates it during the search.</summary>
-    private sealed class GuestState(int id, PageSizeRequest? pageSize)
+    private enum Verdict : byte { Unknown, Fit, NoFit }
+
+    /// <summary>
+    /// Nova's fit and no-fit caches, keyed by (host cell id, current guest cell id). A key is
+    /// only ever in one of them (it is checked before it is added), so one verdict per key.
+    /// A guest cell's id is its index or a host cell id, so with host cell ids in 0..63 every key
+    /// fits a flat table; otherwise a dictionary.
+    /// </summary>
+    private sealed class VerdictCache
     {
-        public int Id { get; set; } = id;
-        public PageSizeRequest? PageSize { get; set; } = pageSize;
-        public CorePacking? Packing { get; set; }
+        private const int MaxFlatIds = 64;
+        private readonly int _ids;
+        private readonly Verdict[]? _flat;
+        private readonly Dictionary<(int, int), Verdict>? _map;
+
+        public VerdictCache(ImmutableArray<NovaHostCell> cells, int guestCells)
+        {
+            var (min, max) = (0, guestCells - 1);
+            foreach (var cell in cells) (min, max) = (Math.Min(min, cell.Id), Math.Max(max, cell.Id));
+            _ids = max + 1;
+            if (min >= 0 && _ids <= MaxFlatIds) _flat = new Verdict[_ids * _ids];
+            else _map = [];
+        }
+
+        public Verdict Get(int host, int guest) =>
+            _flat is not null ? _flat[host * _ids + guest] : _map!.GetValueOrDefault((host, guest));
+
+        public void Set(int host, int guest, Verdict verdict)
+        {
+            if (_flat is not null) _flat[host * _ids + guest] = verdict;
+            else _map![(host, guest)] = verdict;
+        }
     }
 }

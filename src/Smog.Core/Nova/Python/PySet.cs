@@ -179,11 +179,25 @@ internal sealed class PySet<T> where T : IEquatable<T>
         return set;
     }
 
+    /// <summary>The slot holding <paramref name="key"/>, or −1: the probe sequence <see cref="Add"/> used, up to the first never-used slot.</summary>
     private int IndexOf(T key)
     {
-        for (var i = 0; i < _table.Length; i++)
-            if (_table[i].State == SlotState.Active && _table[i].Key.Equals(key)) return i;
-        return -1;
+        var hash = _hash(key);
+        var mask = (ulong)_table.Length - 1;
+        var i = hash & mask;
+        var perturb = hash;
+        while (true)
+        {
+            var probes = i + LinearProbes <= mask ? LinearProbes : 0UL;
+            for (var j = i; j <= i + probes; j++)
+            {
+                var slot = _table[j];
+                if (slot.State == SlotState.Empty) return -1;
+                if (slot.State == SlotState.Active && slot.Hash == hash && slot.Key.Equals(key)) return (int)j;
+            }
+            perturb >>= PerturbShift;
+            i = (i * 5 + 1 + perturb) & mask;
+        }
     }
 
     private void Resize(int minUsed)
