@@ -4,7 +4,8 @@
 // HostModel.FromTopology (2 NUMA nodes x 16 cores x 2 threads, 128 GiB per node, cpu_shared_set
 // = 4 cores per node, the rest dedicated), then places M instances one decision at a time:
 // resolve the flavor, NUMATopologyFilter (ComputeNode.Passes) on every host, fit + claim on a
-// random passing host. Every 4th decision also releases an earlier instance (Release).
+// random passing host. Every 4th decision also releases an earlier instance (Release). Wall time
+// is what a busy machine gives the process; CPU time is printed beside it.
 // Usage: dotnet run -c Release tools/bench/schedule_bench.cs [hosts] [instances] [seed]
 using System.Collections.Immutable;
 using System.Diagnostics;
@@ -43,6 +44,7 @@ var flavors = new[]
 var placed = new List<(int Host, FittedTopology Instance)>();
 long filterTicks = 0, fitTicks = 0, claimTicks = 0, releaseTicks = 0, filterCalls = 0, noHost = 0;
 var passing = new List<int>(hosts);
+var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
 var total = Stopwatch.StartNew();
 for (var i = 0; i < instances; i++)
 {
@@ -79,10 +81,12 @@ for (var i = 0; i < instances; i++)
     }
 }
 total.Stop();
+var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
 
 double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
 Console.WriteLine($"{hosts} hosts built (HostModel.FromTopology) in {build.Elapsed.TotalMilliseconds:0} ms, {build.Elapsed.TotalMicroseconds / hosts:0.0} us per host");
 Console.WriteLine($"{instances} decisions in {total.Elapsed.TotalSeconds:0.00} s: {instances / total.Elapsed.TotalSeconds:0} decisions/s; {placed.Count} instances left placed, {noHost} without a host");
+Console.WriteLine($"  process CPU time {cpu:0.00} s (all threads, JIT included): {instances / cpu:0} decisions per CPU-second");
 Console.WriteLine($"  filter: {Us(filterTicks) / filterCalls:0.000} us per host ({Us(filterTicks) / instances:0} us per decision)");
 Console.WriteLine($"  fit: {Us(fitTicks) / instances:0.0} us, claim: {Us(claimTicks) / instances:0.0} us, release: {Us(releaseTicks) / (instances / 4):0.0} us per call");
 

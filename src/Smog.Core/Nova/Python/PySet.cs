@@ -243,7 +243,64 @@ internal static class PySet
     public static PySet<int> OfRange(int first, int last) => OfInts(Enumerable.Range(first, last - first + 1));
 
     /// <summary>Iteration order of <c>set(items)</c> built by adding <paramref name="items"/> in order.</summary>
-    public static IReadOnlyList<int> IntOrder(IEnumerable<int> items) => [.. OfInts(items).InOrder()];
+    public static IReadOnlyList<int> IntOrder(IEnumerable<int> items) => IntOrder(items.ToArray());
+
+    /// <summary>
+    /// <see cref="IntOrder(IEnumerable{int})"/> for a short list without building a
+    /// <see cref="PySet{T}"/>: a fresh set only ever adds, so the table is keys plus a used flag,
+    /// grown by the same rule (at most 32 slots for 16 keys). Sibling sets are this short.
+    /// </summary>
+    public static int[] IntOrder(ReadOnlySpan<int> items)
+    {
+        const int MaxShort = 16, MaxSlots = 32;
+        if (items.Length > MaxShort) return [.. OfInts(items.ToArray()).InOrder()];
+        Span<int> keys = stackalloc int[MaxSlots];
+        Span<bool> used = stackalloc bool[MaxSlots];
+        Span<int> moved = stackalloc int[MaxShort];
+        var size = 8;
+        int fill = 0;
+        foreach (var key in items)
+        {
+            if (!TryInsert(keys[..size], used[..size], key, checkEqual: true)) continue;
+            if (++fill * 5 < (size - 1) * 3) continue;
+            // Resize to the smallest power of two above 4·used, re-inserting in slot order.
+            var n = 0;
+            for (var j = 0; j < size; j++)
+                if (used[j]) moved[n++] = keys[j];
+            for (size = 8; size <= fill * 4; size <<= 1) { }
+            used[..size].Clear();
+            foreach (var k in moved[..n]) TryInsert(keys[..size], used[..size], k, checkEqual: false);
+        }
+        var order = new int[fill];
+        var o = 0;
+        for (var j = 0; j < size; j++)
+            if (used[j]) order[o++] = keys[j];
+        return order;
+    }
+
+    /// <summary>One add on the short table (the probe sequence of <see cref="PySet{T}.Add"/>); false when the key was there.</summary>
+    private static bool TryInsert(Span<int> keys, Span<bool> used, int key, bool checkEqual)
+    {
+        var hash = PyHash.OfInt(key);
+        var mask = (ulong)keys.Length - 1;
+        var i = hash & mask;
+        var perturb = hash;
+        while (true)
+        {
+            var probes = i + 9 <= mask ? 9UL : 0UL;
+            for (var j = i; j <= i + probes; j++)
+            {
+                if (!used[(int)j])
+                {
+                    (keys[(int)j], used[(int)j]) = (key, true);
+                    return true;
+                }
+                if (checkEqual && keys[(int)j] == key) return false;
+            }
+            perturb >>= 5;
+            i = (i * 5 + 1 + perturb) & mask;
+        }
+    }
 }
 
 /// <summary>CPython 3.8+ hashes for the keys Nova's sets hold: small ints and int tuples.</summary>
