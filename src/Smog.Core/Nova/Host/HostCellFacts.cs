@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Smog.Nova.Python;
 using Smog.Topology;
 
@@ -66,13 +67,22 @@ internal sealed class HostCellFacts
             ? PySet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
             : PySet.IntOrder(free);
         var result = new List<int[]>(Cell.Siblings.Length);
+        var threads = new List<int>();
         foreach (var sib in Cell.Siblings)
         {
-            IEnumerable<int> walk = order == ThreadOrder.Listed || free.Count > sib.Length
-                ? sib.Where(free.Contains) : FreeOrder().Where(sib.Contains);
-            var threads = walk.ToArray();
-            if (threads.Length == 0) continue;
-            result.Add(order == ThreadOrder.CPython && threads.Length > 1 ? [.. PySet.IntOrder(threads)] : threads);
+            threads.Clear();
+            if (order == ThreadOrder.Listed || free.Count > sib.Length)
+            {
+                foreach (var cpu in sib)
+                    if (free.Contains(cpu)) threads.Add(cpu);
+            }
+            else
+            {
+                foreach (var cpu in FreeOrder())
+                    if (sib.Contains(cpu)) threads.Add(cpu);
+            }
+            if (threads.Count == 0) continue;
+            result.Add(order == ThreadOrder.CPython && threads.Count > 1 ? PySet.IntOrder(CollectionsMarshal.AsSpan(threads)) : [.. threads]);
         }
         return [.. result];
     }

@@ -1,3 +1,5 @@
+using Smog.Topology;
+
 namespace Smog.Nova.Python;
 
 /// <summary>
@@ -42,11 +44,22 @@ internal sealed class PySet<T> where T : IEquatable<T>
         return set;
     }
 
-    /// <summary>Keys in iteration order (ascending slot).</summary>
-    public IEnumerable<T> InOrder()
+    /// <summary><c>set(iterable)</c> over a span: the keys added one by one in order.</summary>
+    public static PySet<T> From(ReadOnlySpan<T> insertionOrder, Func<T, ulong> hash)
     {
+        var set = new PySet<T>(hash);
+        foreach (var key in insertionOrder) set.Add(key);
+        return set;
+    }
+
+    /// <summary>Keys in iteration order (ascending slot).</summary>
+    public T[] InOrder()
+    {
+        var keys = new T[_used];
+        var n = 0;
         foreach (var slot in _table)
-            if (slot.State == SlotState.Active) yield return slot.Key;
+            if (slot.State == SlotState.Active) keys[n++] = slot.Key;
+        return keys;
     }
 
     public bool Contains(T key) => IndexOf(key) >= 0;
@@ -239,11 +252,16 @@ internal static class PySet
     /// <summary><c>set(items)</c> built by adding <paramref name="items"/> in order.</summary>
     public static PySet<int> OfInts(IEnumerable<int> items) => PySet<int>.From(items, PyHash.OfInt);
 
+    public static PySet<int> OfInts(ReadOnlySpan<int> items) => PySet<int>.From(items, PyHash.OfInt);
+
+    /// <summary><c>set(cpus)</c> built in ascending order.</summary>
+    public static PySet<int> OfInts(CpuSet cpus) => PySet<int>.From(cpus.Ids, PyHash.OfInt);
+
     /// <summary><c>set(range(first, last + 1))</c>.</summary>
     public static PySet<int> OfRange(int first, int last) => OfInts(Enumerable.Range(first, last - first + 1));
 
     /// <summary>Iteration order of <c>set(items)</c> built by adding <paramref name="items"/> in order.</summary>
-    public static IReadOnlyList<int> IntOrder(IEnumerable<int> items) => IntOrder(items.ToArray());
+    public static IReadOnlyList<int> IntOrder(IEnumerable<int> items) => IntOrder(items.ToArray().AsSpan());
 
     /// <summary>
     /// <see cref="IntOrder(IEnumerable{int})"/> for a short list without building a
@@ -253,7 +271,7 @@ internal static class PySet
     public static int[] IntOrder(ReadOnlySpan<int> items)
     {
         const int MaxShort = 16, MaxSlots = 32;
-        if (items.Length > MaxShort) return [.. OfInts(items.ToArray()).InOrder()];
+        if (items.Length > MaxShort) return OfInts(items).InOrder();
         Span<int> keys = stackalloc int[MaxSlots];
         Span<bool> used = stackalloc bool[MaxSlots];
         Span<int> moved = stackalloc int[MaxShort];
