@@ -94,11 +94,15 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
         table.AddRow("median per case", CellText.Whole($"{Median(ours):0.000} µs"), CellText.Whole($"{Median(theirs):0.0} µs"));
         table.AddRow("total", CellText.Whole($"{ours.Sum() / 1000:0.00} ms"), CellText.Whole($"{theirs.Sum() / 1000:0.00} ms"));
         table.AddRow("speed-up (Nova/smog)", $"median {Median(ratios):0.0}×", $"geometric mean {Math.Exp(ratios.Average(Math.Log)):0.0}×");
-        table.Legend($"smog: warm, after {passes} untimed pass{(passes == 1 ? "" : "es")} over all cases ({warmed:0.0} s, until the JIT "
-            + $"had compiled no method for {warmupSeconds:0.#} s, --warmup); per case, the median of {reps} samples (--reps), "
-            + $"each about {SampleMicroseconds:0} µs of back-to-back calls, on a host built beforehand. Nova: the oracle's one timed call per case.");
+        table.Legend($"smog: {WarmUpText(passes, warmed, warmupSeconds, "cases")}, which also derives each host's per-cell data; "
+            + $"then per case the median of {reps} samples (--reps), each about {SampleMicroseconds:0} µs of back-to-back calls. "
+            + "Nova: the oracle's single timed call per case (elapsed_ms).");
         table.Write(console);
     }
+
+    private static string WarmUpText(int passes, double seconds, double quietSeconds, string what) => quietSeconds == 0
+        ? $"one untimed pass over all {what} first (--warmup 0)"
+        : $"warm: {passes} untimed passes over all {what} first ({seconds:0.0} s, until the JIT had compiled nothing for {quietSeconds:0.#} s; --warmup)";
 
     /// <summary>
     /// Untimed passes over every case until the JIT has gone quiet: no method compiled for
@@ -147,7 +151,7 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
                 CellText.Whole(us >= 1000 ? $"{us / 1000:0.00} ms" : $"{us:0.0} µs"), $"{result.Stats.PermutationsWalked:N0}",
                 $"{result.Stats.CellEvaluations:N0}", result.Fits ? "yes" : "no");
         }
-        table.Legend($"smog: warm, after {passes} untimed pass{(passes == 1 ? "" : "es")} over all rows ({warmed:0.0} s); median of {reps} samples per row.");
+        table.Legend($"smog: {WarmUpText(passes, warmed, warmupSeconds, "rows")}; then per row the median of {reps} samples (--reps).");
         table.Write(console);
     }
 

@@ -203,15 +203,31 @@ internal sealed class FitSearch
     /// </summary>
     private int LiveHostCells()
     {
-        var cells = _cells.AsSpan(0, _n).ToArray();
-        var sizes = cells.SelectMany(c => c.Mempages.Select(p => (PageSizeRequest?)PageSizeRequest.FromNova(p.SizeKiB))).Distinct().ToList();
-        bool Accepts(HostCellFacts cell, RequestedCell guest)
+        var sizes = new List<PageSizeRequest?>();
+        for (var i = 0; i < _n; i++)
+            foreach (var pages in _cells[i].Mempages)
+                if (PageSizeRequest.FromNova(pages.SizeKiB) is var size && !sizes.Contains(size)) sizes.Add(size);
+        var live = 0;
+        for (var i = 0; i < _n; i++)
+            if (AcceptsSomeGuest(_facts[i], sizes)) live++;
+        return live;
+    }
+
+    private bool AcceptsSomeGuest(HostCellFacts cell, List<PageSizeRequest?> sizes)
+    {
+        bool Fits(RequestedCell guest, PageSizeRequest? size) => CellFitter.Evaluate(cell, _host.ThreadOrder, guest, size, 0, _options.Limits).Fits;
+        foreach (var guest in _request.Cells)
         {
-            var pageSizes = guest.PageSize is { } ps ? [ps, .. sizes] : new List<PageSizeRequest?> { null };
-            return pageSizes.Any(size =>
-                CellFitter.Evaluate(cell, _host.ThreadOrder, guest, size, 0, _options.Limits).Fits);
+            if (guest.PageSize is not { } requested)
+            {
+                if (Fits(guest, null)) return true;
+                continue;
+            }
+            if (Fits(guest, requested)) return true;
+            foreach (var size in sizes)
+                if (Fits(guest, size)) return true;
         }
-        return cells.Count(cell => _request.Cells.Any(guest => Accepts(cell.Facts, guest)));
+        return false;
     }
 
     private bool AffinityHolds(int[] perm)
