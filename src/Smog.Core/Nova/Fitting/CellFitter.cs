@@ -45,13 +45,13 @@ internal static class CellFitter
         var pinned = guest.CpuPolicy is CpuPolicy.Dedicated or CpuPolicy.Mixed;
         var floating = guest.CpuPolicy is null or CpuPolicy.Shared or CpuPolicy.Mixed;
         // An instance may not overcommit against itself on any cell.
-        if (pinned && guest.Pcpus.Count + reserved > host.Pcpuset.Count) return new(false, chosen, null, CellRefusal.PinnableCpus);
-        if (floating && guest.Cpus.Count > host.Cpuset.Count) return new(false, chosen, null, CellRefusal.SharedCpus);
+        if (pinned && guest.Pcpus.Count + reserved > facts.PcpuCount) return new(false, chosen, null, CellRefusal.PinnableCpus);
+        if (floating && guest.Cpus.Count > facts.CpuCount) return new(false, chosen, null, CellRefusal.SharedCpus);
 
         CorePacking? packing = null;
         if (pinned)
         {
-            if (guest.Pcpus.Count + reserved > facts.FreePcpus.Count) return new(false, chosen, null, CellRefusal.FreePcpus);
+            if (guest.Pcpus.Count + reserved > facts.FreePcpuCount) return new(false, chosen, null, CellRefusal.FreePcpus);
             if (guest.MemoryMiB > host.AvailMemoryMiB) return new(false, chosen, null, CellRefusal.FreeMemory); // no ratio for pinned guests
             packing = CorePacker.Pack(facts, order, guest.Pcpus, guest.ThreadPolicy, reserved);
             if (packing is null) return new(false, chosen, null, CellRefusal.ThreadPolicy);
@@ -59,7 +59,7 @@ internal static class CellFitter
 
         if (floating && limits is not null)
         {
-            if (host.CpuUsage + guest.Cpus.Count > host.Cpuset.Count * limits.CpuAllocationRatio) return new(false, chosen, packing, CellRefusal.CpuLimit);
+            if (host.CpuUsage + guest.Cpus.Count > facts.CpuCount * limits.CpuAllocationRatio) return new(false, chosen, packing, CellRefusal.CpuLimit);
             if (host.MemoryUsageMiB + guest.MemoryMiB > host.MemoryMiB * limits.RamAllocationRatio) return new(false, chosen, packing, CellRefusal.MemoryLimit);
         }
         return new(true, chosen, packing);

@@ -108,7 +108,7 @@ internal sealed class FitSearch
         for (var i = 0; i < _n; i++)
         {
             var cell = cells[i];
-            long cpu = shared ? cell.CpuUsage : cell.Facts.FreePcpus.Count;
+            long cpu = shared ? cell.CpuUsage : cell.Facts.FreePcpuCount;
             var key = (
                 pci is null ? 0 : pci.Requests.IsEmpty ? pci.FreeDevicesOn(cell.Id) : -pci.FreeDevicesOn(cell.Id),
                 shared == pack ? -cpu : cpu,

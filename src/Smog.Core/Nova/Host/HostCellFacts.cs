@@ -17,6 +17,7 @@ internal sealed class HostCellFacts
     {
         Cell = cell;
         FreePcpus = cell.Pcpuset - cell.PinnedCpus;
+        (PcpuCount, CpuCount, FreePcpuCount) = (cell.Pcpuset.Count, cell.Cpuset.Count, FreePcpus.Count);
         foreach (var group in cell.Siblings)
             ThreadsPerCore = Math.Max(ThreadsPerCore, group.Length);
         HasThreads = ThreadsPerCore > 1;
@@ -29,6 +30,10 @@ internal sealed class HostCellFacts
     /// <summary>The cell these facts were derived from (a <c>with</c> copy of it gets its own).</summary>
     public NovaHostCell Cell { get; }
     public CpuSet FreePcpus { get; }
+    // The set sizes the cell checks compare, kept here so that a check reads one object, not three sets.
+    public int PcpuCount { get; }
+    public int CpuCount { get; }
+    public int FreePcpuCount { get; }
     /// <summary>Largest sibling group, at least 1 (Nova: <c>max(map(len, siblings)) or 1</c>).</summary>
     public int ThreadsPerCore { get; }
     public bool HasThreads { get; }
