@@ -246,8 +246,6 @@ public sealed class CpuSet : IEquatable<CpuSet>, IReadOnlyCollection<int>
     public static bool operator ==(CpuSet? a, CpuSet? b) => a is null ? b is null : a.Equals(b);
     public static bool operator !=(CpuSet? a, CpuSet? b) => !(a == b);
 
-    /// <summary>The ids ascending; a struct enumerator, so <c>foreach</c> does not allocate.</summary>
-    public ImmutableArray<int>.Enumerator GetEnumerator() => _ids.GetEnumerator();
-    IEnumerator<int> IEnumerable<int>.GetEnumerator() => ((IEnumerable<int>)_ids).GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable)_ids).GetEnumerator();
+    public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)_ids).GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

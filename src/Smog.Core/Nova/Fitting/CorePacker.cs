@@ -17,7 +17,7 @@ internal sealed class CorePacking(CpuSet vcpus, int[] pcpus, CpuSet reserved)
     {
         var map = ImmutableSortedDictionary.CreateBuilder<int, int>();
         var i = 0;
-        foreach (var vcpu in vcpus) map.Add(vcpu, pcpus[i++]);
+        foreach (var vcpu in vcpus.Ids) map.Add(vcpu, pcpus[i++]);
         return map.ToImmutable();
     }
 }
