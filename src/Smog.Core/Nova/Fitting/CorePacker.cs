@@ -33,8 +33,7 @@ internal static class CorePacker
     {
         var threadsPerCore = host.ThreadsPerCore;
         var free = host.FreeSiblings(order);
-        var maxFree = 0;
-        foreach (var set in free) maxFree = Math.Max(maxFree, set.Length);
+        var maxFree = free.MaxThreads;
         var vcpus = pinnedVcpus.Count;
 
         if (policy == CpuThreadPolicy.Isolate)
@@ -78,19 +77,16 @@ internal static class CorePacker
     /// vCPUs: the pCPU of each vCPU, or null when the sets cannot hold them all. An empty vCPU set
     /// yields an empty pinning, which callers treat as failure (the mixed-cell quirk).
     /// </summary>
-    private static int[]? Assign(int[][] free, int fullerThan, int threads, int vcpus)
+    private static int[]? Assign(FreeCores free, int fullerThan, int threads, int vcpus)
     {
-        var room = 0;
-        foreach (var set in free)
-            if (set.Length >= fullerThan) room += Math.Min(threads, set.Length);
-        if (room < vcpus) return null;
+        if (free.Room(fullerThan, threads) < vcpus) return null;
         var pcpus = new int[vcpus];
         var n = 0;
-        foreach (var set in free)
+        for (var s = 0; s < free.Count && n < vcpus; s++)
         {
+            var set = free.Set(s);
             if (set.Length < fullerThan) continue;
             for (var i = 0; i < set.Length && i < threads && n < vcpus; i++) pcpus[n++] = set[i];
-            if (n == vcpus) break;
         }
         return pcpus;
     }
@@ -99,18 +95,16 @@ internal static class CorePacker
     /// The first <paramref name="count"/> free threads left after removing the pinned ones
     /// (whole cores under isolate).
     /// </summary>
-    private static CpuSet? Reserve(int[][] free, int[]? pinning, int count, bool wholeCores)
+    private static CpuSet? Reserve(FreeCores free, int[]? pinning, int count, bool wholeCores)
     {
         if (pinning is null || pinning.Length == 0 || count == 0) return null;
         var taken = new List<int>(count);
-        foreach (var set in free)
+        for (var s = 0; s < free.Count && taken.Count < count; s++)
         {
-            if (wholeCores && set.Any(cpu => Array.IndexOf(pinning, cpu) >= 0)) continue;
+            var set = free.Set(s);
+            if (wholeCores && set.IndexOfAny(pinning) >= 0) continue;
             foreach (var cpu in set)
-            {
-                if (taken.Count == count) return CpuSet.Of(taken);
-                if (Array.IndexOf(pinning, cpu) < 0) taken.Add(cpu);
-            }
+                if (taken.Count < count && Array.IndexOf(pinning, cpu) < 0) taken.Add(cpu);
         }
         return CpuSet.Of(taken);
     }

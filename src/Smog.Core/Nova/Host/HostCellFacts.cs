@@ -11,7 +11,7 @@ namespace Smog.Nova.Host;
 /// </summary>
 internal sealed class HostCellFacts
 {
-    private int[][]? _cpythonSiblings, _listedSiblings;
+    private FreeCores? _cpythonCores, _listedCores;
 
     public HostCellFacts(NovaHostCell cell)
     {
@@ -52,18 +52,18 @@ internal sealed class HostCellFacts
 
     /// <summary>
     /// Nova's <c>free_siblings</c>: each sibling set intersected with the free pCPUs, empty ones
-    /// dropped, in list order with threads in the order Nova walks them; never mutated by callers.
+    /// dropped, in list order with threads in the order Nova walks them.
     /// </summary>
-    public int[][] FreeSiblings(ThreadOrder order) => order == ThreadOrder.CPython
-        ? _cpythonSiblings ??= ComputeFreeSiblings(order)
-        : _listedSiblings ??= ComputeFreeSiblings(order);
+    public FreeCores FreeSiblings(ThreadOrder order) => order == ThreadOrder.CPython
+        ? _cpythonCores ??= new FreeCores(ComputeFreeSiblings(order))
+        : _listedCores ??= new FreeCores(ComputeFreeSiblings(order));
 
     /// <summary>
     /// Python builds an intersection by iterating the smaller operand, so the thread order is
     /// a fresh set's order; the free pCPUs (<c>pcpuset - pinned_cpus</c>) are walked only when no
     /// larger than the sibling set (rare).
     /// </summary>
-    private int[][] ComputeFreeSiblings(ThreadOrder order)
+    private List<int[]> ComputeFreeSiblings(ThreadOrder order)
     {
         var free = FreePcpus;
         IReadOnlyList<int>? freeOrder = null;
@@ -89,6 +89,6 @@ internal sealed class HostCellFacts
             if (threads.Count == 0) continue;
             result.Add(order == ThreadOrder.CPython && threads.Count > 1 ? PySet.IntOrder(CollectionsMarshal.AsSpan(threads)) : [.. threads]);
         }
-        return [.. result];
+        return result;
     }
 }
