@@ -241,10 +241,10 @@ public sealed class EveryVerbTests : IDisposable
                 ["--host-topology"] = bad => ["plan", "--case", @case, "--host-topology", bad],
                 ["--nova-conf"] = bad => ["plan", "--case", @case, "--nova-conf", bad],
             }),
-            ["bench fit"] = (["bench", "fit", "--cases", cases, "--expected", expected, "--reps", "1", "--blowup-nodes", ""], new()
+            ["bench fit"] = (["bench", "fit", "--cases", cases, "--expected", expected, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""], new()
             {
-                ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--blowup-nodes", ""],
-                ["--expected"] = bad => ["bench", "fit", "--cases", cases, "--expected", bad, "--reps", "1", "--blowup-nodes", ""],
+                ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
+                ["--expected"] = bad => ["bench", "fit", "--cases", cases, "--expected", bad, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
             }),
         };
     }
