@@ -35,7 +35,7 @@ public sealed class BenchFitCommand(IAnsiConsole console) : Command<BenchFitComm
         public string? Expected { get; init; }
 
         [CommandOption("--reps <N>")]
-        [Description("Timed repetitions per case (median reported).")]
+        [Description("Timed samples per case, each about 5 µs of back-to-back calls (median reported).")]
         [DefaultValue(9)]
         public int Reps { get; init; } = 9;
 
