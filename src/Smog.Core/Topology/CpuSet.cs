@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Smog.Topology;
@@ -25,27 +26,123 @@ public sealed class CpuSet : IEquatable<CpuSet>, IReadOnlyCollection<int>
 
     public static CpuSet Of(params IEnumerable<int> ids)
     {
-        var sorted = ids.Distinct().Order().ToImmutableArray();
-        if (sorted.Length > 0 && (sorted[0] < 0 || sorted[^1] > MaxCpuId))
+        if (ids is CpuSet set) return set;
+        var array = ids.ToArray();
+        var length = SortedDistinct(array) ? array.Length : SortAndDedupe(array);
+        if (length > 0 && (array[0] < 0 || array[length - 1] > MaxCpuId))
             throw new ArgumentOutOfRangeException(nameof(ids), $"CPU ids must be within 0..{MaxCpuId}");
-        return sorted.IsEmpty ? Empty : new CpuSet(sorted);
+        return length == 0 ? Empty : new CpuSet(ImmutableArray.Create(array, 0, length));
     }
 
-    public static CpuSet Range(int first, int last) =>
-        last < first ? Empty : Of(Enumerable.Range(first, last - first + 1));
+    public static CpuSet Range(int first, int last)
+    {
+        if (last < first) return Empty;
+        if (first < 0 || last > MaxCpuId) throw new ArgumentOutOfRangeException(nameof(first), $"CPU ids must be within 0..{MaxCpuId}");
+        var ids = new int[last - first + 1];
+        for (var i = 0; i < ids.Length; i++) ids[i] = first + i;
+        return new CpuSet(ImmutableCollectionsMarshal.AsImmutableArray(ids));
+    }
+
+    /// <summary>A set over ids already sorted ascending and distinct (not checked again); the array is taken over.</summary>
+    internal static CpuSet FromSorted(int[] sortedDistinct, int length)
+    {
+        if (length == 0) return Empty;
+        return new CpuSet(length == sortedDistinct.Length
+            ? ImmutableCollectionsMarshal.AsImmutableArray(sortedDistinct)
+            : ImmutableArray.Create(sortedDistinct, 0, length));
+    }
 
     public int Count => _ids.Length;
     public bool IsEmpty => _ids.IsEmpty;
     public int Min => _ids.IsEmpty ? throw new InvalidOperationException("empty CpuSet has no minimum") : _ids[0];
     public int Max => _ids.IsEmpty ? throw new InvalidOperationException("empty CpuSet has no maximum") : _ids[^1];
 
-    public bool Contains(int cpu) => _ids.BinarySearch(cpu) >= 0;
+    /// <summary>The ids, ascending.</summary>
+    internal ReadOnlySpan<int> Ids => _ids.AsSpan();
 
-    public CpuSet Union(CpuSet other) => Of(_ids.Concat(other._ids));
-    public CpuSet Intersect(CpuSet other) => Of(_ids.Where(other.Contains));
-    public CpuSet Except(CpuSet other) => Of(_ids.Where(id => !other.Contains(id)));
-    public bool IsSubsetOf(CpuSet other) => _ids.All(other.Contains);
-    public bool Overlaps(CpuSet other) => _ids.Any(other.Contains);
+    public bool Contains(int cpu) => _ids.AsSpan().BinarySearch(cpu) >= 0;
+
+    // The set operations merge the two sorted id lists: linear, and no hashing or sorting.
+    public CpuSet Union(CpuSet other)
+    {
+        if (other.IsEmpty || ReferenceEquals(this, other)) return this;
+        if (IsEmpty) return other;
+        ReadOnlySpan<int> a = _ids.AsSpan(), b = other._ids.AsSpan();
+        var result = new int[a.Length + b.Length];
+        int i = 0, j = 0, n = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] < b[j]) result[n++] = a[i++];
+            else if (a[i] > b[j]) result[n++] = b[j++];
+            else { result[n++] = a[i++]; j++; }
+        }
+        while (i < a.Length) result[n++] = a[i++];
+        while (j < b.Length) result[n++] = b[j++];
+        return n == a.Length ? this : n == b.Length ? other : FromSorted(result, n);
+    }
+
+    public CpuSet Intersect(CpuSet other) => Filter(other, keep: true);
+    public CpuSet Except(CpuSet other) => Filter(other, keep: false);
+
+    public bool IsSubsetOf(CpuSet other)
+    {
+        ReadOnlySpan<int> a = _ids.AsSpan(), b = other._ids.AsSpan();
+        var j = 0;
+        foreach (var id in a)
+        {
+            while (j < b.Length && b[j] < id) j++;
+            if (j == b.Length || b[j] != id) return false;
+        }
+        return true;
+    }
+
+    public bool Overlaps(CpuSet other)
+    {
+        ReadOnlySpan<int> a = _ids.AsSpan(), b = other._ids.AsSpan();
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j]) return true;
+            if (a[i] < b[j]) i++;
+            else j++;
+        }
+        return false;
+    }
+
+    /// <summary>The ids of this set that are (<paramref name="keep"/>) or are not in <paramref name="other"/>.</summary>
+    private CpuSet Filter(CpuSet other, bool keep)
+    {
+        if (IsEmpty) return this;
+        if (other.IsEmpty) return keep ? Empty : this;
+        ReadOnlySpan<int> a = _ids.AsSpan(), b = other._ids.AsSpan();
+        var result = new int[a.Length];
+        int i = 0, j = 0, n = 0;
+        while (i < a.Length)
+        {
+            while (j < b.Length && b[j] < a[i]) j++;
+            var found = j < b.Length && b[j] == a[i];
+            if (found == keep) result[n++] = a[i];
+            i++;
+        }
+        return n == a.Length ? this : FromSorted(result, n);
+    }
+
+    private static bool SortedDistinct(int[] ids)
+    {
+        for (var i = 1; i < ids.Length; i++)
+            if (ids[i] <= ids[i - 1]) return false;
+        return true;
+    }
+
+    /// <summary>Sorts in place and moves the distinct ids to the front; returns how many there are.</summary>
+    private static int SortAndDedupe(int[] ids)
+    {
+        Array.Sort(ids);
+        var n = 1;
+        for (var i = 1; i < ids.Length; i++)
+            if (ids[i] != ids[n - 1]) ids[n++] = ids[i];
+        return n;
+    }
 
     public static CpuSet operator |(CpuSet a, CpuSet b) => a.Union(b);
     public static CpuSet operator &(CpuSet a, CpuSet b) => a.Intersect(b);
@@ -137,7 +234,8 @@ public sealed class CpuSet : IEquatable<CpuSet>, IReadOnlyCollection<int>
         return sb.ToString();
     }
 
-    public bool Equals(CpuSet? other) => other is not null && _ids.SequenceEqual(other._ids);
+    public bool Equals(CpuSet? other) =>
+        other is not null && (ReferenceEquals(this, other) || _ids.AsSpan().SequenceEqual(other._ids.AsSpan()));
     public override bool Equals(object? obj) => Equals(obj as CpuSet);
     public override int GetHashCode()
     {

@@ -268,10 +268,10 @@ public sealed class EveryVerbTests : IDisposable
             {
                 ["--lab"] = bad => ["cloud", "serve", "--for", "0s", "--state-dir", Path.Combine(_dir, "cloud-state"), "--lab", bad],
             }),
-            ["bench fit"] = (["bench", "fit", "--cases", cases, "--expected", expected, "--reps", "1", "--blowup-nodes", ""], new()
+            ["bench fit"] = (["bench", "fit", "--cases", cases, "--expected", expected, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""], new()
             {
-                ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--blowup-nodes", ""],
-                ["--expected"] = bad => ["bench", "fit", "--cases", cases, "--expected", bad, "--reps", "1", "--blowup-nodes", ""],
+                ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
+                ["--expected"] = bad => ["bench", "fit", "--cases", cases, "--expected", bad, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
             }),
             // No file options: a generated lab.
             ["bench cloud"] = (["bench", "cloud", "--hosts", "4", "--instances", "8", "--decisions", "4"], new()),

@@ -1,3 +1,4 @@
+using CsCheck;
 using Smog.Nova.Config;
 using Smog.Nova.Scheduling;
 using Smog.Nova.Host;
@@ -34,6 +35,12 @@ public sealed class FittingHostOrderTests
         _ = description;
         Assert.Equal(expected, PySet.IntOrder(inserted));
     }
+
+    [Fact]
+    public void Short_int_order_matches_the_set_emulation() =>
+        // The allocation-free path for short lists against PySet itself: duplicates, collisions, growth.
+        Property.ForAll(Gen.Int[0, 200].Array[0, 20], items =>
+            PySet.IntOrder(items.AsSpan()).SequenceEqual(PySet<int>.From(items, PyHash.OfInt).InOrder()), iter: 5000);
 
     [Fact]
     public void Non_smt_cells_follow_the_libvirt_tuple_set_order()

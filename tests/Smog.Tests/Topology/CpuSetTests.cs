@@ -121,4 +121,19 @@ public class CpuSetTests
     [Fact]
     public void Equal_sets_have_equal_hashes() =>
         Property.ForAll(GenSet, s => CpuSet.Of(s.Reverse()).GetHashCode() == s.GetHashCode() && CpuSet.Of(s.Reverse()).Equals(s));
+
+    [Fact]
+    public void Set_operations_agree_with_a_hash_set() =>
+        // The operations merge sorted ids; a plain HashSet is the reference.
+        Property.ForAll(Gen.Select(GenSet, GenSet), x =>
+        {
+            var (a, b) = x;
+            HashSet<int> Ref(Action<HashSet<int>> op) { var h = a.ToHashSet(); op(h); return h; }
+            return (a | b).SequenceEqual(Ref(h => h.UnionWith(b)).Order())
+                && (a & b).SequenceEqual(Ref(h => h.IntersectWith(b)).Order())
+                && (a - b).SequenceEqual(Ref(h => h.ExceptWith(b)).Order())
+                && a.IsSubsetOf(b) == a.ToHashSet().IsSubsetOf(b)
+                && a.Overlaps(b) == a.ToHashSet().Overlaps(b)
+                && CpuSet.Of(a.Concat(b).Reverse()) == (a | b);
+        }, iter: 2000);
 }

@@ -28,8 +28,11 @@ public static class HostUsage
         foreach (var hostCell in host.Cells)
         {
             var cell = hostCell;
-            foreach (var guest in instance.Cells.Where(g => g.HostCell == hostCell.Id))
+            var touched = false;
+            foreach (var guest in instance.Cells)
             {
+                if (guest.HostCell != hostCell.Id) continue;
+                touched = true;
                 cell = cell with
                 {
                     Mempages = PagesAfter(cell, guest, sign),
@@ -43,8 +46,10 @@ public static class HostUsage
                 if (pinned.Error is not null) return new UsageResult(null, pinned.Error);
                 cell = cell with { PinnedCpus = pinned.Pinned!, Layout = null }; // the loaded set layout no longer applies
             }
-            // Usage never goes below zero (Nova clamps after summing all guest cells).
-            cells.Add(cell with { MemoryUsageMiB = Math.Max(0, cell.MemoryUsageMiB), CpuUsage = Math.Max(0, cell.CpuUsage) });
+            // Usage never goes below zero (Nova clamps after summing all guest cells). A cell left
+            // as it was stays the same object, so what the fitter derived from it stays too.
+            cells.Add(!touched && cell.MemoryUsageMiB >= 0 && cell.CpuUsage >= 0 ? cell
+                : cell with { MemoryUsageMiB = Math.Max(0, cell.MemoryUsageMiB), CpuUsage = Math.Max(0, cell.CpuUsage) });
         }
         return new UsageResult(host with { Cells = cells.MoveToImmutable() }, null);
     }

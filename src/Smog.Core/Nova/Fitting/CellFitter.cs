@@ -28,16 +28,16 @@ public enum CellRefusal
 /// <summary>Nova's <c>_numa_fit_instance_cell</c>: one guest cell against one host cell (nova-26-numa-semantics.md §4.2).</summary>
 internal static class CellFitter
 {
-    public static CellVerdict Evaluate(HostCellView view, RequestedCell guest, PageSizeRequest? pageSize, int reserved, FitLimits? limits)
+    public static CellVerdict Evaluate(HostCellFacts facts, ThreadOrder order, RequestedCell guest, PageSizeRequest? pageSize, int reserved, FitLimits? limits)
     {
-        var host = view.Cell;
+        var host = facts.Cell;
         long? chosen = null;
         if (pageSize is { IsRequested: true } requested)
         {
-            chosen = PageSizeSelector.Select(host, requested, guest.MemoryMiB);
+            chosen = PageSizeSelector.Select(facts, requested, guest.MemoryMiB);
             if (chosen is null) return new(false, null, null, CellRefusal.PageSize);
         }
-        else if (!FitsMemoryWithoutPageSize(host, guest.MemoryMiB))
+        else if (!FitsMemoryWithoutPageSize(facts, guest.MemoryMiB))
         {
             return new(false, null, null, host.Mempages.IsEmpty ? CellRefusal.CellMemory : CellRefusal.SmallPageMemory);
         }
@@ -45,21 +45,21 @@ internal static class CellFitter
         var pinned = guest.CpuPolicy is CpuPolicy.Dedicated or CpuPolicy.Mixed;
         var floating = guest.CpuPolicy is null or CpuPolicy.Shared or CpuPolicy.Mixed;
         // An instance may not overcommit against itself on any cell.
-        if (pinned && guest.Pcpus.Count + reserved > host.Pcpuset.Count) return new(false, chosen, null, CellRefusal.PinnableCpus);
-        if (floating && guest.Cpus.Count > host.Cpuset.Count) return new(false, chosen, null, CellRefusal.SharedCpus);
+        if (pinned && guest.Pcpus.Count + reserved > facts.PcpuCount) return new(false, chosen, null, CellRefusal.PinnableCpus);
+        if (floating && guest.Cpus.Count > facts.CpuCount) return new(false, chosen, null, CellRefusal.SharedCpus);
 
         CorePacking? packing = null;
         if (pinned)
         {
-            if (guest.Pcpus.Count + reserved > view.FreePcpus.Count) return new(false, chosen, null, CellRefusal.FreePcpus);
+            if (guest.Pcpus.Count + reserved > facts.FreePcpuCount) return new(false, chosen, null, CellRefusal.FreePcpus);
             if (guest.MemoryMiB > host.AvailMemoryMiB) return new(false, chosen, null, CellRefusal.FreeMemory); // no ratio for pinned guests
-            packing = CorePacker.Pack(view, guest.Pcpus, guest.ThreadPolicy, reserved);
+            packing = CorePacker.Pack(facts, order, guest.Pcpus, guest.ThreadPolicy, reserved);
             if (packing is null) return new(false, chosen, null, CellRefusal.ThreadPolicy);
         }
 
         if (floating && limits is not null)
         {
-            if (host.CpuUsage + guest.Cpus.Count > host.Cpuset.Count * limits.CpuAllocationRatio) return new(false, chosen, packing, CellRefusal.CpuLimit);
+            if (host.CpuUsage + guest.Cpus.Count > facts.CpuCount * limits.CpuAllocationRatio) return new(false, chosen, packing, CellRefusal.CpuLimit);
             if (host.MemoryUsageMiB + guest.MemoryMiB > host.MemoryMiB * limits.RamAllocationRatio) return new(false, chosen, packing, CellRefusal.MemoryLimit);
         }
         return new(true, chosen, packing);
@@ -69,10 +69,9 @@ internal static class CellFitter
     /// No page size requested: with page info, the smallest size's <em>total</em> (overcommit
     /// allowed) must hold the memory in whole pages; without, the cell memory must.
     /// </summary>
-    private static bool FitsMemoryWithoutPageSize(NovaHostCell host, long memoryMiB)
+    private static bool FitsMemoryWithoutPageSize(HostCellFacts facts, long memoryMiB)
     {
-        if (host.SmallestPageKiB is not { } smallest) return memoryMiB <= host.MemoryMiB;
-        var pages = host.PagesOfSize(smallest)!;
+        if (facts.SmallestPages is not { } pages) return memoryMiB <= facts.Cell.MemoryMiB;
         var kib = memoryMiB * 1024;
         return kib <= pages.TotalKiB && kib % pages.SizeKiB == 0;
     }
@@ -86,20 +85,21 @@ internal static class PageSizeSelector
     /// small → the smallest size; large → all but the smallest; any → all; explicit → that size
     /// only (absent on the cell → no fit). Null when none fits.
     /// </summary>
-    public static long? Select(NovaHostCell host, PageSizeRequest request, long memoryMiB)
+    public static long? Select(HostCellFacts facts, PageSizeRequest request, long memoryMiB)
     {
-        var sizes = host.Mempages.Select(p => p.SizeKiB).OrderDescending().ToList();
-        IEnumerable<long> candidates = request.Kind switch
+        var sizes = facts.PageSizesDescending;
+        var (first, end) = request.Kind switch
         {
-            PageSizeKind.Small => sizes.TakeLast(1),
-            PageSizeKind.Large => sizes.Take(Math.Max(0, sizes.Count - 1)),
-            PageSizeKind.Any => sizes,
-            _ => [request.KiB],
+            PageSizeKind.Small => (Math.Max(0, sizes.Length - 1), sizes.Length),
+            PageSizeKind.Large => (0, Math.Max(0, sizes.Length - 1)),
+            PageSizeKind.Any => (0, sizes.Length),
+            _ => (-1, 0), // the explicit size alone
         };
         var kib = memoryMiB * 1024;
-        foreach (var size in candidates)
+        for (var i = first; i < end; i++)
         {
-            if (host.PagesOfSize(size) is not { } pages) return null; // MemoryPageSizeNotSupported
+            var size = i < 0 ? request.KiB : sizes[i];
+            if (facts.PagesOfSize(size) is not { } pages) return null; // MemoryPageSizeNotSupported
             if (kib <= pages.FreeKiB && kib % size == 0) return size;
         }
         return null;

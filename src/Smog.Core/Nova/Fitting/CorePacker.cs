@@ -1,12 +1,26 @@
 using System.Collections.Immutable;
 using Smog.Nova.Host;
-using Smog.Nova.Python;
 using Smog.Topology;
 
 namespace Smog.Nova.Fitting;
 
-/// <summary>Where a guest cell's pinned vCPUs go on one host cell, plus the emulator pCPU(s).</summary>
-public sealed record CorePacking(ImmutableSortedDictionary<int, int> Pinning, CpuSet Reserved);
+/// <summary>
+/// Where a guest cell's pinned vCPUs go on one host cell: the i-th vCPU (ascending) on
+/// <c>pcpus[i]</c>, plus the emulator pCPU(s). The search keeps only the last packing per guest
+/// cell, so the pinning map is built once, for the answer.
+/// </summary>
+internal sealed class CorePacking(CpuSet vcpus, int[] pcpus, CpuSet reserved)
+{
+    public CpuSet Reserved => reserved;
+
+    public ImmutableSortedDictionary<int, int> Pinning()
+    {
+        var map = ImmutableSortedDictionary.CreateBuilder<int, int>();
+        var i = 0;
+        foreach (var vcpu in vcpus.Ids) map.Add(vcpu, pcpus[i++]);
+        return map.ToImmutable();
+    }
+}
 
 /// <summary>
 /// Chooses pCPUs for a guest cell's pinned vCPUs on one host cell (Nova's
@@ -15,98 +29,83 @@ public sealed record CorePacking(ImmutableSortedDictionary<int, int> Pinning, Cp
 /// </summary>
 internal static class CorePacker
 {
-    public static CorePacking? Pack(HostCellView view, CpuSet pinnedVcpus, CpuThreadPolicy? policy, int reserved)
+    public static CorePacking? Pack(HostCellFacts host, ThreadOrder order, CpuSet pinnedVcpus, CpuThreadPolicy? policy, int reserved)
     {
-        var host = view.Cell;
         var threadsPerCore = host.ThreadsPerCore;
-        var free = view.FreeSiblings;
-        // bucket(t): the free sibling sets with at least t free threads, in list order.
-        List<List<int>> Bucket(int t) => free.Where(s => s.Count >= t).ToList();
-        var maxFree = free.Count == 0 ? 0 : free.Max(s => s.Count);
+        var free = host.FreeSiblings(order);
+        var maxFree = free.MaxThreads;
+        var vcpus = pinnedVcpus.Count;
 
         if (policy == CpuThreadPolicy.Isolate)
         {
             if (maxFree < threadsPerCore) return null; // no completely free core
             // Nova only emulates non-SMT for legacy hosts (pcpuset == cpuset); bug #1889633.
-            if (threadsPerCore != 1 && host.Pcpuset != host.Cpuset) return null;
-            var pinning = Assign(1, Bucket(threadsPerCore), pinnedVcpus);
-            var isolated = Reserve(Bucket(1), pinning, reserved, wholeCores: true);
-            return Succeeded(pinning, isolated, reserved);
+            if (threadsPerCore != 1 && !host.LegacySets) return null;
+            var pinning = Assign(free, fullerThan: threadsPerCore, threads: 1, vcpus);
+            return Succeeded(pinnedVcpus, pinning, Reserve(free, pinning, reserved, wholeCores: true), reserved);
         }
 
         if (policy == CpuThreadPolicy.Require && threadsPerCore <= 1) return null;
 
-        List<(int Vcpu, int Pcpu)>? last = null;
+        int[]? last = null;
         CpuSet? lastReserved = null;
         for (var t = maxFree; t >= 1; t--)
         {
             if (policy == CpuThreadPolicy.Require && t <= 1) continue;
-            last = Assign(t, Bucket(t), pinnedVcpus);
-            lastReserved = Reserve(Bucket(1), last, reserved, wholeCores: false);
-            if (Succeeded(last, lastReserved, reserved) is { } found) return found;
+            last = Assign(free, fullerThan: t, threads: t, vcpus);
+            lastReserved = Reserve(free, last, reserved, wholeCores: false);
+            if (Succeeded(pinnedVcpus, last, lastReserved, reserved) is { } found) return found;
         }
         // prefer/unset fall back to every free thread, one per "core", only when the last
         // attempt produced no pinning at all (a failed reservation does not fall back).
-        if (policy != CpuThreadPolicy.Require && (last is null || last.Count == 0))
+        if (policy != CpuThreadPolicy.Require && (last is null || last.Length == 0))
         {
-            var singles = Bucket(1).SelectMany(s => s).Select(x => new List<int> { x }).ToList();
-            last = Assign(1, singles, pinnedVcpus);
-            lastReserved = Reserve(singles, last, reserved, wholeCores: false);
+            last = Assign(free, fullerThan: 1, threads: int.MaxValue, vcpus);
+            lastReserved = Reserve(free, last, reserved, wholeCores: false);
         }
-        return Succeeded(last, lastReserved, reserved);
+        return Succeeded(pinnedVcpus, last, lastReserved, reserved);
     }
 
-    private static CorePacking? Succeeded(List<(int Vcpu, int Pcpu)>? pinning, CpuSet? reservedCpus, int reserved) =>
-        pinning is null || pinning.Count == 0 || (reserved > 0 && (reservedCpus is null || reservedCpus.IsEmpty))
+    private static CorePacking? Succeeded(CpuSet vcpus, int[]? pinning, CpuSet? reservedCpus, int reserved) =>
+        pinning is null || pinning.Length == 0 || (reserved > 0 && (reservedCpus is null || reservedCpus.IsEmpty))
             ? null
-            : new CorePacking(pinning.ToImmutableSortedDictionary(p => p.Vcpu, p => p.Pcpu), reservedCpus ?? CpuSet.Empty);
+            : new CorePacking(vcpus, pinning, reservedCpus ?? CpuSet.Empty);
 
     /// <summary>
-    /// The first <paramref name="threads"/> threads of each set, concatenated and zipped with the
-    /// ascending vCPUs; null when the sets cannot hold them all. An empty vCPU set yields an
-    /// empty pinning, which callers treat as failure (the mixed-cell quirk).
+    /// Nova's bucket of free sibling sets with at least <paramref name="fullerThan"/> free threads,
+    /// first <paramref name="threads"/> threads of each, concatenated and zipped with the ascending
+    /// vCPUs: the pCPU of each vCPU, or null when the sets cannot hold them all. An empty vCPU set
+    /// yields an empty pinning, which callers treat as failure (the mixed-cell quirk).
     /// </summary>
-    private static List<(int Vcpu, int Pcpu)>? Assign(int threads, List<List<int>> sets, CpuSet vcpus)
+    private static int[]? Assign(FreeCores free, int fullerThan, int threads, int vcpus)
     {
-        if (threads * sets.Count < vcpus.Count) return null;
-        return vcpus.Zip(sets.SelectMany(s => s.Take(threads))).ToList();
-    }
-
-    /// <summary>
-    /// The first <paramref name="count"/> threads left in <paramref name="sets"/> after removing
-    /// the pinned ones (whole cores under isolate).
-    /// </summary>
-    private static CpuSet? Reserve(List<List<int>> sets, List<(int Vcpu, int Pcpu)>? pinning, int count, bool wholeCores)
-    {
-        if (pinning is null || pinning.Count == 0 || count == 0) return null;
-        var used = pinning.Select(p => p.Pcpu).ToHashSet();
-        var left = wholeCores
-            ? sets.Where(s => !s.Any(used.Contains)).SelectMany(s => s)
-            : sets.SelectMany(s => s.Where(x => !used.Contains(x)));
-        return CpuSet.Of(left.Take(count));
-    }
-
-    /// <summary>
-    /// Nova's <c>free_siblings</c>: each sibling set intersected with the free pCPUs. Python builds
-    /// the intersection by iterating the smaller operand, so the thread order is a fresh set's order.
-    /// </summary>
-    internal static List<List<int>> FreeSiblings(NovaHostCell host, CpuSet free, ThreadOrder order)
-    {
-        // free_pcpus = pcpuset - pinned_cpus, walked when it is no larger than a sibling set (rare).
-        IReadOnlyList<int>? freeOrder = null;
-        IReadOnlyList<int> FreeOrder() => freeOrder ??= host.Layout is { } layout && CpuSet.Of(layout.PinnedCpus.InOrder()) == host.PinnedCpus
-                && CpuSet.Of(layout.Pcpuset.InOrder()) == host.Pcpuset
-            ? PySet<int>.Difference(layout.Pcpuset, layout.PinnedCpus).InOrder().ToList()
-            : PySet.IntOrder(free);
-        var result = new List<List<int>>(host.Siblings.Length);
-        foreach (var sib in host.Siblings)
+        if (free.Room(fullerThan, threads) < vcpus) return null;
+        var pcpus = new int[vcpus];
+        var n = 0;
+        for (var s = 0; s < free.Count && n < vcpus; s++)
         {
-            IEnumerable<int> walk = order == ThreadOrder.Listed || free.Count > sib.Length
-                ? sib.Where(free.Contains) : FreeOrder().Where(sib.Contains);
-            var threads = walk.ToList();
-            if (threads.Count == 0) continue;
-            result.Add(order == ThreadOrder.CPython && threads.Count > 1 ? [.. PySet.IntOrder(threads)] : threads);
+            var set = free.Set(s);
+            if (set.Length < fullerThan) continue;
+            for (var i = 0; i < set.Length && i < threads && n < vcpus; i++) pcpus[n++] = set[i];
         }
-        return result;
+        return pcpus;
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> free threads left after removing the pinned ones
+    /// (whole cores under isolate).
+    /// </summary>
+    private static CpuSet? Reserve(FreeCores free, int[]? pinning, int count, bool wholeCores)
+    {
+        if (pinning is null || pinning.Length == 0 || count == 0) return null;
+        var taken = new List<int>(count);
+        for (var s = 0; s < free.Count && taken.Count < count; s++)
+        {
+            var set = free.Set(s);
+            if (wholeCores && set.IndexOfAny(pinning) >= 0) continue;
+            foreach (var cpu in set)
+                if (taken.Count < count && Array.IndexOf(pinning, cpu) < 0) taken.Add(cpu);
+        }
+        return CpuSet.Of(taken);
     }
 }

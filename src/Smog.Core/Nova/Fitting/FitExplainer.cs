@@ -20,11 +20,10 @@ public static class FitExplainer
         var checks = ImmutableArray.CreateBuilder<CellCheck>();
         foreach (var cell in host.Cells)
         {
-            var view = new HostCellView(cell, host.ThreadOrder);
             foreach (var guest in request.Cells)
             {
                 var reserved = request.EmulatorThreads == EmulatorThreadsPolicy.Isolate && guest.Id == 0 ? 1 : 0;
-                var verdict = CellFitter.Evaluate(view, guest, guest.PageSize, reserved, options.Limits);
+                var verdict = CellFitter.Evaluate(cell.Facts, host.ThreadOrder, guest, guest.PageSize, reserved, options.Limits);
                 checks.Add(new CellCheck(guest.Id, cell.Id, verdict.Fits, verdict.Refusal,
                     verdict.Refusal is { } r ? Describe(r, cell, guest, reserved, options.Limits) : null));
             }

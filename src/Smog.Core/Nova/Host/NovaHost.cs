@@ -59,13 +59,19 @@ public sealed record NovaHostCell
     /// </summary>
     internal CPythonLayout? Layout { get; init; }
 
-    public CpuSet FreePcpus => Pcpuset - PinnedCpus;
+    public CpuSet FreePcpus => Facts.FreePcpus;
     public long AvailMemoryMiB => MemoryMiB - MemoryUsageMiB;
     /// <summary>Largest sibling group (Nova: <c>max(map(len, siblings)) or 1</c>).</summary>
-    public int ThreadsPerCore => Siblings.IsEmpty ? 1 : Math.Max(1, Siblings.Max(s => s.Length));
-    public bool HasThreads => Siblings.Any(s => s.Length > 1);
-    public MemPages? PagesOfSize(long sizeKiB) => Mempages.FirstOrDefault(p => p.SizeKiB == sizeKiB);
-    public long? SmallestPageKiB => Mempages.IsEmpty ? null : Mempages.Min(p => p.SizeKiB);
+    public int ThreadsPerCore => Facts.ThreadsPerCore;
+    public bool HasThreads => Facts.HasThreads;
+    public MemPages? PagesOfSize(long sizeKiB) => Facts.PagesOfSize(sizeKiB);
+    public long? SmallestPageKiB => Facts.SmallestPages?.SizeKiB;
+
+    // Derived once per cell. A `with` copy inherits the field, so it is trusted only when it was
+    // derived from this very object; racing threads at worst derive it twice.
+    private HostCellFacts? _facts;
+
+    internal HostCellFacts Facts => _facts is { } facts && ReferenceEquals(facts.Cell, this) ? facts : _facts = new HostCellFacts(this);
 
     /// <summary>The sibling group holding <paramref name="cpu"/>, or just the CPU when it has none.</summary>
     public IReadOnlyList<int> CoreOf(int cpu) =>
@@ -89,7 +95,15 @@ internal sealed record CPythonLayout(PySet<int> Pcpuset, PySet<int> PinnedCpus);
 public sealed record NovaHost(ImmutableArray<NovaHostCell> Cells, ThreadOrder ThreadOrder = ThreadOrder.CPython)
 {
     public NovaHostCell? Cell(int id) => Cells.FirstOrDefault(c => c.Id == id);
-    public bool HasThreads => Cells.Any(c => c.HasThreads);
+    public bool HasThreads
+    {
+        get
+        {
+            foreach (var cell in Cells)
+                if (cell.HasThreads) return true;
+            return false;
+        }
+    }
 
     public NovaHost WithCell(NovaHostCell cell) =>
         this with { Cells = Cells.Select(c => c.Id == cell.Id ? cell : c).ToImmutableArray() };

@@ -1,3 +1,5 @@
+using Smog.Topology;
+
 namespace Smog.Nova.Python;
 
 /// <summary>
@@ -42,11 +44,22 @@ internal sealed class PySet<T> where T : IEquatable<T>
         return set;
     }
 
-    /// <summary>Keys in iteration order (ascending slot).</summary>
-    public IEnumerable<T> InOrder()
+    /// <summary><c>set(iterable)</c> over a span: the keys added one by one in order.</summary>
+    public static PySet<T> From(ReadOnlySpan<T> insertionOrder, Func<T, ulong> hash)
     {
+        var set = new PySet<T>(hash);
+        foreach (var key in insertionOrder) set.Add(key);
+        return set;
+    }
+
+    /// <summary>Keys in iteration order (ascending slot).</summary>
+    public T[] InOrder()
+    {
+        var keys = new T[_used];
+        var n = 0;
         foreach (var slot in _table)
-            if (slot.State == SlotState.Active) yield return slot.Key;
+            if (slot.State == SlotState.Active) keys[n++] = slot.Key;
+        return keys;
     }
 
     public bool Contains(T key) => IndexOf(key) >= 0;
@@ -179,11 +192,25 @@ internal sealed class PySet<T> where T : IEquatable<T>
         return set;
     }
 
+    /// <summary>The slot holding <paramref name="key"/>, or −1: the probe sequence <see cref="Add"/> used, up to the first never-used slot.</summary>
     private int IndexOf(T key)
     {
-        for (var i = 0; i < _table.Length; i++)
-            if (_table[i].State == SlotState.Active && _table[i].Key.Equals(key)) return i;
-        return -1;
+        var hash = _hash(key);
+        var mask = (ulong)_table.Length - 1;
+        var i = hash & mask;
+        var perturb = hash;
+        while (true)
+        {
+            var probes = i + LinearProbes <= mask ? LinearProbes : 0UL;
+            for (var j = i; j <= i + probes; j++)
+            {
+                var slot = _table[j];
+                if (slot.State == SlotState.Empty) return -1;
+                if (slot.State == SlotState.Active && slot.Hash == hash && slot.Key.Equals(key)) return (int)j;
+            }
+            perturb >>= PerturbShift;
+            i = (i * 5 + 1 + perturb) & mask;
+        }
     }
 
     private void Resize(int minUsed)
@@ -225,11 +252,73 @@ internal static class PySet
     /// <summary><c>set(items)</c> built by adding <paramref name="items"/> in order.</summary>
     public static PySet<int> OfInts(IEnumerable<int> items) => PySet<int>.From(items, PyHash.OfInt);
 
+    public static PySet<int> OfInts(ReadOnlySpan<int> items) => PySet<int>.From(items, PyHash.OfInt);
+
+    /// <summary><c>set(cpus)</c> built in ascending order.</summary>
+    public static PySet<int> OfInts(CpuSet cpus) => PySet<int>.From(cpus.Ids, PyHash.OfInt);
+
     /// <summary><c>set(range(first, last + 1))</c>.</summary>
     public static PySet<int> OfRange(int first, int last) => OfInts(Enumerable.Range(first, last - first + 1));
 
     /// <summary>Iteration order of <c>set(items)</c> built by adding <paramref name="items"/> in order.</summary>
-    public static IReadOnlyList<int> IntOrder(IEnumerable<int> items) => [.. OfInts(items).InOrder()];
+    public static IReadOnlyList<int> IntOrder(IEnumerable<int> items) => IntOrder(items.ToArray().AsSpan());
+
+    /// <summary>
+    /// <see cref="IntOrder(IEnumerable{int})"/> for a short list without building a
+    /// <see cref="PySet{T}"/>: a fresh set only ever adds, so the table is keys plus a used flag,
+    /// grown by the same rule (at most 32 slots for 16 keys). Sibling sets are this short.
+    /// </summary>
+    public static int[] IntOrder(ReadOnlySpan<int> items)
+    {
+        const int MaxShort = 16, MaxSlots = 32;
+        if (items.Length > MaxShort) return OfInts(items).InOrder();
+        Span<int> keys = stackalloc int[MaxSlots];
+        Span<bool> used = stackalloc bool[MaxSlots];
+        Span<int> moved = stackalloc int[MaxShort];
+        var size = 8;
+        int fill = 0;
+        foreach (var key in items)
+        {
+            if (!TryInsert(keys[..size], used[..size], key, checkEqual: true)) continue;
+            if (++fill * 5 < (size - 1) * 3) continue;
+            // Resize to the smallest power of two above 4·used, re-inserting in slot order.
+            var n = 0;
+            for (var j = 0; j < size; j++)
+                if (used[j]) moved[n++] = keys[j];
+            for (size = 8; size <= fill * 4; size <<= 1) { }
+            used[..size].Clear();
+            foreach (var k in moved[..n]) TryInsert(keys[..size], used[..size], k, checkEqual: false);
+        }
+        var order = new int[fill];
+        var o = 0;
+        for (var j = 0; j < size; j++)
+            if (used[j]) order[o++] = keys[j];
+        return order;
+    }
+
+    /// <summary>One add on the short table (the probe sequence of <see cref="PySet{T}.Add"/>); false when the key was there.</summary>
+    private static bool TryInsert(Span<int> keys, Span<bool> used, int key, bool checkEqual)
+    {
+        var hash = PyHash.OfInt(key);
+        var mask = (ulong)keys.Length - 1;
+        var i = hash & mask;
+        var perturb = hash;
+        while (true)
+        {
+            var probes = i + 9 <= mask ? 9UL : 0UL;
+            for (var j = i; j <= i + probes; j++)
+            {
+                if (!used[(int)j])
+                {
+                    (keys[(int)j], used[(int)j]) = (key, true);
+                    return true;
+                }
+                if (checkEqual && keys[(int)j] == key) return false;
+            }
+            perturb >>= 5;
+            i = (i * 5 + 1 + perturb) & mask;
+        }
+    }
 }
 
 /// <summary>CPython 3.8+ hashes for the keys Nova's sets hold: small ints and int tuples.</summary>

@@ -39,18 +39,38 @@ public sealed record ComputeNode
     /// <summary>The filter always builds limits from the host's ratios (16.0/1.5 when none are given), never with networks.</summary>
     public FitLimits FilterLimits => Limits is null ? FitLimits.Default : Limits with { Network = null };
 
-    public FitOptions FitOptions(ImmutableArray<PciRequest>? pciRequests) => new()
-    {
-        Limits = Limits,
-        PackHostCells = Conf.PackHostNumaCells,
-        Pci = PciPools is null && pciRequests is null ? null : new PciContext(PciPools ?? [], pciRequests ?? []),
-    };
+    public FitOptions FitOptions(ImmutableArray<PciRequest>? pciRequests) =>
+        PciPools is null && pciRequests is null ? Options().Fit : new()
+        {
+            Limits = Limits,
+            PackHostCells = Conf.PackHostNumaCells,
+            Pci = new PciContext(PciPools ?? [], pciRequests ?? []),
+        };
 
     /// <summary>NUMATopologyFilter's verdict for a request already resolved to a topology.</summary>
     public bool Passes(RequestedTopology topology, NovaRequest request) =>
-        NumaTopologyFilter.Passes(Host, topology, request.Flavor, request.Image,
-            FilterLimits.CpuAllocationRatio, FilterLimits.RamAllocationRatio,
-            pci: FitOptions(request.PciRequests).Pci, packHostCells: Conf.PackHostNumaCells);
+        NumaTopologyFilter.Passes(Host, topology, request.Flavor, request.Image, FilterOptions(request.PciRequests));
+
+    /// <summary>The filter's fit options: <see cref="FilterLimits"/>, the pack strategy and PCI.</summary>
+    private FitOptions FilterOptions(ImmutableArray<PciRequest>? pciRequests) =>
+        PciPools is null && pciRequests is null ? Options().Filter
+            : new() { Limits = FilterLimits, PackHostCells = Conf.PackHostNumaCells, Pci = FitOptions(pciRequests).Pci };
+
+    /// <summary>
+    /// The fit and filter options without PCI. They depend on <see cref="Limits"/> and
+    /// <see cref="Conf"/> alone, so they are built once; a <c>with</c> copy (a claim) keeps them
+    /// while those two are the same objects.
+    /// </summary>
+    private CachedOptions Options()
+    {
+        if (_options.Value is { } cached && ReferenceEquals(cached.Limits, Limits) && ReferenceEquals(cached.Conf, Conf)) return cached;
+        var fit = new FitOptions { Limits = Limits, PackHostCells = Conf.PackHostNumaCells };
+        return _options.Value = new(Limits, Conf, fit, fit with { Limits = FilterLimits });
+    }
+
+    private readonly CacheSlot<CachedOptions> _options = new();
+
+    private sealed record CachedOptions(FitLimits? Limits, NovaConf Conf, FitOptions Fit, FitOptions Filter);
 
     /// <summary><c>numa_fit_instance_to_host</c> on this node.</summary>
     public FitResult Fit(RequestedTopology topology, ImmutableArray<PciRequest>? pciRequests = null) =>
