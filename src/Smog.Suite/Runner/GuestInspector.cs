@@ -90,7 +90,7 @@ public sealed class GuestInspector(SuiteClients clients, CloudState cloud, HostA
     private async Task CheckAllocationsAsync(string serverId, ResourceDemand demand, DiscoveredHost? host, int guest, ImmutableArray<ScenarioFinding>.Builder findings, CancellationToken ct)
     {
         var allocations = await clients.Placement.ConsumerAllocationsAsync(serverId, ct).ConfigureAwait(false);
-        foreach (var (resourceClass, wanted) in new[] { ("PCPU", (long)demand.Pcpu), ("VCPU", demand.Vcpu), ("MEMORY_MB", demand.MemoryMiB) })
+        foreach (var (resourceClass, wanted) in new[] { ("PCPU", demand.Pcpu), ("VCPU", demand.Vcpu), ("MEMORY_MB", demand.MemoryMiB) })
         {
             var held = allocations.Total(resourceClass);
             if (held != wanted)

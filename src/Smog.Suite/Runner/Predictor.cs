@@ -1,20 +1,24 @@
 using System.Collections.Immutable;
 using Smog.Nova;
+using Smog.Nova.Constraints;
+using Smog.Nova.Filters;
 using Smog.Nova.Scheduling;
 using Smog.Suite.Results;
 using Smog.Suite.Selection;
 
 namespace Smog.Suite.Runner;
 
-/// <summary>What a boot will ask placement for, from the engine's resolution (dedicated → PCPU, floating → VCPU).</summary>
-public sealed record ResourceDemand(int Pcpu, int Vcpu, long MemoryMiB)
+/// <summary>
+/// What a boot will ask placement for: the engine's placement translation (the one the embedded
+/// cloud schedules with), or the flavor's vCPUs as VCPU when the constraints did not resolve.
+/// </summary>
+public sealed record ResourceDemand(long Pcpu, long Vcpu, long MemoryMiB)
 {
-    public static ResourceDemand Of(Flavor flavor, Resolution resolution)
+    public static ResourceDemand Of(Flavor flavor, ImageProperties image, Resolution resolution)
     {
-        var resolved = resolution.Resolved;
-        var pinned = resolved?.PinnedCpus.Count ?? 0;
-        var emulator = pinned > 0 && resolved?.EmulatorThreads == EmulatorThreadsPolicy.Isolate ? 1 : 0;
-        return new ResourceDemand(pinned + emulator, flavor.Vcpus - pinned, flavor.MemoryMiB);
+        if (resolution.Resolved is not { } resolved) return new ResourceDemand(0, flavor.Vcpus, flavor.MemoryMiB);
+        var request = PlacementTranslation.Translate(flavor, image, resolved);
+        return new ResourceDemand(request.Pcpu, request.Vcpu, request.MemoryMiB);
     }
 }
 
@@ -38,7 +42,7 @@ public sealed class Predictor(SuiteClients clients, CloudState cloud)
     public async Task<PredictionOutcome> PredictAsync(Flavor flavor, ImageProperties image, Func<string, bool> busy, CancellationToken ct)
     {
         var resolution = NovaPlanner.Resolve(flavor, image);
-        var demand = ResourceDemand.Of(flavor, resolution);
+        var demand = ResourceDemand.Of(flavor, image, resolution);
         if ((resolution.ConstraintsError ?? resolution.CpuTopology.Error) is { } refusal)
         {
             return new(new Prediction { Outcome = PredictionOutcome.ApiError, Determinate = true, Reason = refusal.ToString() }, resolution, null, demand);
@@ -121,17 +125,10 @@ public sealed class Predictor(SuiteClients clients, CloudState cloud)
         return c.Free < wanted ? $"{c.Free} {resourceClass} free, {wanted} wanted" : null;
     }
 
-    /// <summary>AggregateInstanceExtraSpecsFilter: each scoped key must be among the host's aggregates' values for it.</summary>
+    /// <summary>The engine's AggregateInstanceExtraSpecsFilter over the host's aggregates' metadata, as the scheduler runs it.</summary>
     private static string? AggregateMismatch(Flavor flavor, IEnumerable<OpenStack.Compute.NovaAggregate> aggregates)
     {
-        const string Scope = "aggregate_instance_extra_specs:";
-        var metadata = aggregates.SelectMany(a => a.Metadata ?? []).ToLookup(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        foreach (var (key, value) in flavor.ExtraSpecs.Where(kv => kv.Key.StartsWith(Scope, StringComparison.Ordinal)))
-        {
-            var name = key[Scope.Length..];
-            var values = metadata[name].SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
-            if (!values.Contains(value)) return $"AggregateInstanceExtraSpecsFilter refuses ({name}={value} not on its aggregates)";
-        }
-        return null;
+        var verdict = AggregateInstanceExtraSpecsFilter.HostPasses(flavor, aggregates.Select(a => (IReadOnlyDictionary<string, string>)(a.Metadata ?? [])));
+        return verdict.Passes ? null : $"AggregateInstanceExtraSpecsFilter refuses ({verdict.Reason})";
     }
 }

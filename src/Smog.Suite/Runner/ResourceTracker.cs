@@ -142,14 +142,16 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
         return outcome;
     }
 
+    // Up to 30 s, from a 50 ms first poll backing off to once a second, so a real cloud is not hammered.
+    private static readonly WaitOptions AllocationsFreed = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
     /// <summary>Nova frees a deleted server's placement allocations just after the delete; the next boot must see them free.</summary>
     private async Task WaitAllocationsFreedAsync(List<string> servers, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var pause = TimeSpan.FromMilliseconds(50);
+        var started = DateTime.UtcNow;
         foreach (var id in servers)
         {
-            while (DateTime.UtcNow < deadline)
+            while (DateTime.UtcNow - started < AllocationsFreed.Timeout)
             {
                 try
                 {
@@ -159,9 +161,7 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
                 {
                     break;
                 }
-                // Back off from a short first pause to once a second, so a real cloud is not hammered.
-                await Task.Delay(pause, ct).ConfigureAwait(false);
-                pause = TimeSpan.FromMilliseconds(Math.Min(1000, pause.TotalMilliseconds * 2));
+                await Task.Delay(AllocationsFreed.NextDelay(DateTime.UtcNow - started), ct).ConfigureAwait(false);
             }
         }
     }

@@ -264,7 +264,7 @@ public sealed class ScenarioContext
         var flavor = guest.Spec.ToFlavor(run.Run.Name(Id, guest.Role));
         var resolution = Smog.Nova.Scheduling.NovaPlanner.Resolve(flavor, guest.Image);
         var inspection = await StepAsync($"inspect {guest.Role}", () => run.Inspector.InspectAsync(guest.ServerId!, flavor, guest.Image,
-            resolution, ResourceDemand.Of(flavor, resolution), guest.Index, ct)).ConfigureAwait(false);
+            resolution, ResourceDemand.Of(flavor, guest.Image, resolution), guest.Index, ct)).ConfigureAwait(false);
         Note(guest.Index, g => g with { Actual = inspection.Actual, DomainXml = inspection.DomainXml ?? g.DomainXml });
         lock (gate)
         {
