@@ -19,6 +19,7 @@ namespace Smog.Tests.Integration.Suite;
 /// killed with SIGKILL is cleaned up from its ledger.
 /// </summary>
 [Trait("Category", "Lab")]
+[Collection(Smog.Tests.Integration.RealLabCollection.Name)]
 public sealed class SuiteLabTests : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
