@@ -33,11 +33,15 @@ internal static class LabScripts
         Assert.Skip(reason);
     }
 
-    public static async Task<CommandResult> RunAsync(string script, params string[] arguments)
+    public static Task<CommandResult> RunAsync(string script, params string[] arguments) =>
+        RunPythonAsync([Script(script), .. arguments]);
+
+    /// <summary>python3 with <paramref name="arguments"/> (a script path, or <c>-c CODE ...</c>).</summary>
+    public static async Task<CommandResult> RunPythonAsync(params string[] arguments)
     {
         RequirePython();
         var result = await new LocalCommandRunner(TimeSpan.FromSeconds(120))
-            .RunAsync(Python, [Script(script), .. arguments], TestContext.Current.CancellationToken);
+            .RunAsync(Python, arguments, TestContext.Current.CancellationToken);
         Assert.NotNull(result);
         return result;
     }
