@@ -191,4 +191,32 @@ public sealed class SimHostAccessTests : IDisposable
 
     private static Dictionary<(int Node, long Size), (long Total, long? Free)> PagesByNode(HostTopology t) =>
         t.Cells.SelectMany(c => c.Pages.Select(p => (Key: (c.Id, p.SizeKiB), Value: (p.Total, p.Free)))).ToDictionary(x => x.Key, x => x.Value);
+
+    [Fact]
+    public async Task Numactl_free_memory_drops_by_each_running_guest_cells_small_page_memory_on_its_node()
+    {
+        var inventory = await RenderAsync("compute-3");
+        // Nova wrote it (boot oracle): two guest cells of 1 GiB, 4 KiB pages, memnodes 0 -> 0 and 1 -> 1.
+        AddDomain("compute-3", "domains/nova-boot-b1_numa2_shared.xml", "instance-00000001", "running");
+        var refreshed = await LabScripts.RunAsync("simhost.py", "refresh", "--state", StateOf("compute-3"));
+        Assert.True(refreshed.Succeeded, refreshed.StandardError);
+        var runner = await HostInventory.ConnectAsync(InventoryParser.Load(inventory).Find("compute-3"), Ct);
+
+        var numactl = await runner.RunAsync("numactl", ["-H"], Ct);
+
+        Assert.NotNull(numactl);
+        Assert.Equal(
+            "available: 2 nodes (0-1)\n" +
+            "node 0 cpus: 0 1 2 3 4 5 6 7\n" +
+            "node 0 size: 32768 MB\n" +
+            "node 0 free: 31744 MB\n" +
+            "node 1 cpus: 8 9 10 11 12 13 14 15\n" +
+            "node 1 size: 32768 MB\n" +
+            "node 1 free: 31744 MB\n" +
+            "node distances:\n" +
+            "node   0   1 \n" +
+            "  0:  10  21 \n" +
+            "  1:  21  10 \n",
+            numactl.StandardOutput);
+    }
 }
