@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Smog.Cloud.Lab;
 using Smog.Hosts;
+using Smog.Hosts.Prefixed;
 using Smog.Tests.Cli;
 using Smog.Topology;
 using Smog.Topology.Merge;
@@ -218,5 +219,23 @@ public sealed class SimHostAccessTests : IDisposable
             "  0:  10  21 \n" +
             "  1:  21  10 \n",
             numactl.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Over_ssh_the_prefix_and_files_root_reach_the_simulated_host_the_same_way()
+    {
+        var target = Smog.Tests.Hosts.Ssh.SshLoopback.Target(); // skips without the loopback sshd
+        await RenderAsync("compute-3");
+        var state = StateOf("compute-3");
+        using var runner = new PrefixedCommandRunner(await Smog.Tests.Hosts.Ssh.SshLoopback.ConnectAsync(target),
+            [LabScripts.Python, LabScripts.Script("simhost.py"), "exec", "--state", state, "--"], Path.Combine(state, "root"));
+
+        var inputs = await HostDiscovery.CollectAsync(runner, "/sys", "test:///smog-sim/compute-3", Ct);
+
+        Assert.Equal(["numactl -H", "virsh capabilities", "/sys"], inputs.Sources.Select(s => s.Source));
+        var merged = TopologyMerger.Merge(inputs.Sources);
+        Assert.Empty(merged.Warnings);
+        Assert.Equal(Expected("compute-3"), Comparable(merged.Topology));
+        Assert.Null(await runner.RunAsync("lstopo-no-graphics", ["--of", "xml"], Ct));
     }
 }
