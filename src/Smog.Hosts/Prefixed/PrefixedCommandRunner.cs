@@ -19,12 +19,14 @@ public sealed class PrefixedCommandRunner(ICommandRunner inner, ImmutableArray<s
 
     public string HostName => inner.HostName;
 
-    // The batched sysfs dump (SysfsTreeDump) reads real paths in one shell command; under a
-    // files_root the loader must go path by path so each read is mapped.
-    public bool IsRemote => inner.IsRemote && FilesRoot is null;
+    public bool IsRemote => inner.IsRemote;
 
     public async Task<CommandResult?> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
+        // The batched sysfs dump is a file read done by a shell: like ReadFile it skips the
+        // prefix and reads under the files root.
+        if (IsSysfsDump(program, arguments))
+            return await inner.RunAsync(program, [.. arguments.Take(3), Map(arguments[3])], cancellationToken);
         if (Prefix.IsEmpty) return await inner.RunAsync(program, arguments, cancellationToken);
         var result = await inner.RunAsync(Prefix[0], [.. Prefix.Skip(1), program, .. arguments], cancellationToken)
             ?? throw new HostAccessException($"{HostName}: command_prefix program '{Prefix[0]}' is not installed");
@@ -37,6 +39,9 @@ public sealed class PrefixedCommandRunner(ICommandRunner inner, ImmutableArray<s
 
     public Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
         inner.ListDirectoryAsync(Map(path), cancellationToken);
+
+    private static bool IsSysfsDump(string program, IReadOnlyList<string> arguments) =>
+        program == "sh" && arguments.Count == 4 && arguments[0] == "-c" && arguments[1] == SysfsTreeDump.Script && arguments[2] == "sh";
 
     /// <summary>The path under <see cref="FilesRoot"/>; relative paths and a runner without a root keep the path as given.</summary>
     public string Map(string path) =>

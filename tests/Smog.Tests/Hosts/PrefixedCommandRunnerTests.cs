@@ -68,4 +68,22 @@ public class PrefixedCommandRunnerTests
         var result = await runner.RunAsync("/bin/echo", ["plain"], Ct);
         Assert.Equal("plain\n", result?.StandardOutput);
     }
+
+    [Fact]
+    public async Task The_batched_sysfs_dump_skips_the_prefix_and_reads_under_the_files_root()
+    {
+        // files_root/sys is a committed sysfs tree; a prefix that fails everything proves the dump did not go through it.
+        var root = Directory.CreateTempSubdirectory("smog-files-root-").FullName;
+        Directory.CreateSymbolicLink(Path.Combine(root, "sys"), Fixtures.Require("sysfs/synth-4n-2s-4c-2t-linux"));
+        var runner = new PrefixedCommandRunner(new LocalCommandRunner(), ["/bin/false"], root);
+
+        var dumped = await SysfsTreeDump.LoadAsync(runner, "/sys", Ct);
+
+        Assert.NotNull(dumped);
+        var direct = await SysfsSnapshotLoader.LoadPathByPathAsync(new LocalCommandRunner(), Fixtures.Require("sysfs/synth-4n-2s-4c-2t-linux"), Ct);
+        Assert.NotEmpty(direct.Files);
+        Assert.Equal(direct.Files, dumped.Files);
+        Assert.Equal(direct.Links, dumped.Links);
+        Assert.Equal(direct.Directories, dumped.Directories);
+    }
 }
