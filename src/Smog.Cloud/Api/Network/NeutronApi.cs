@@ -170,7 +170,7 @@ public static class NeutronApi
         if (type == "vlan" && segment is null)
         {
             var taken = onPhysnet.Where(n => Text(n, "provider:network_type") == "vlan").Select(n => Integer(n, "provider:segmentation_id")).ToHashSet();
-            segment = Enumerable.Range(1000, 1000).First(v => !taken.Contains(v));
+            segment = JsonValue.Create((long)Enumerable.Range(1000, 1000).First(v => !taken.Contains(v)));
         }
         var network = new JsonObject
         {
