@@ -103,9 +103,10 @@ public sealed class ScenarioContext
             return new Guest(index, role, null, spec, image, null) { Ports = own };
         }
 
-        var prediction = await run.Predictor.PredictAsync(flavor, image, run.InFlight.Busy, ct, [.. own.Select(p => p.ToPci())]).ConfigureAwait(false);
+        var (prediction, flight) = await run.InFlight.PredictAsync(busy => run.Predictor.PredictAsync(flavor, image, busy, ct, [.. own.Select(p => p.ToPci())]),
+            p => (p.Prediction.CandidateHosts, p.Resolution.Topology is not null), ct).ConfigureAwait(false);
+        using var inFlight = flight;
         Note(index, g => g with { Predicted = prediction.Prediction });
-        using var flight = run.InFlight.Enter(prediction.Prediction.CandidateHosts, prediction.Resolution.Topology is not null);
 
         string serverId;
         try
@@ -116,7 +117,7 @@ public sealed class ScenarioContext
         catch (OpenStackBadRequestException e)
         {
             Note(index, g => g with { Status = "refused", Fault = $"server create refused (400): {e.ServiceMessage}" });
-            Judge(index, expect, prediction, "refused", e.ServiceMessage, null);
+            Judge(index, expect, prediction, "refused", e.ServiceMessage, null, flight);
             return new Guest(index, role, null, spec, image, prediction) { Ports = own };
         }
         Note(index, g => g with { ServerId = serverId });
@@ -131,6 +132,8 @@ public sealed class ScenarioContext
         {
             fault = e.Fault?.Message ?? "no fault recorded";
         }
+        // Settled: the claim is made, later boots no longer change where this one landed.
+        flight.Dispose();
         var status = server is null ? "ERROR" : "ACTIVE";
         Note(index, g => g with { Status = status, Fault = fault });
         var guest = new Guest(index, role, serverId, spec, image, prediction) { Ports = own };
@@ -138,11 +141,11 @@ public sealed class ScenarioContext
         {
             var inspection = await InspectAsync(guest, ct).ConfigureAwait(false);
             guest = guest with { Active = true, Host = inspection.Actual?.Host };
-            Judge(index, expect, prediction, status, fault, inspection.Actual);
+            Judge(index, expect, prediction, status, fault, inspection.Actual, flight);
         }
         else
         {
-            Judge(index, expect, prediction, status, fault, null);
+            Judge(index, expect, prediction, status, fault, null, flight);
         }
         return guest;
     }
@@ -309,7 +312,7 @@ public sealed class ScenarioContext
     }
 
     /// <summary>Expectation first (the scenario's promise), then a determinate prediction against what happened.</summary>
-    private void Judge(int index, Expect expect, PredictionOutcome prediction, string status, string? fault, Placement? actual)
+    private void Judge(int index, Expect expect, PredictionOutcome prediction, string status, string? fault, Placement? actual, InFlightBoots.Flight flight)
     {
         var outcome = status switch
         {
@@ -325,7 +328,11 @@ public sealed class ScenarioContext
             _ => PredictionOutcome.ApiError,
         };
         var p = prediction.Prediction;
-        if (p.Determinate && p.Outcome != outcome)
+        if (p.Determinate && flight.Disturbed)
+        {
+            NotCheckable($"prediction of guest {index}: another boot of this run entered the host after it was made");
+        }
+        else if (p.Determinate && p.Outcome != outcome)
         {
             Add(new ScenarioFinding
             {
