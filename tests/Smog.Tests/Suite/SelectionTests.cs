@@ -114,7 +114,11 @@ public class SelectionTests
         var pf = new PciDevice { Address = "0000:5e:00.0", VendorId = "8086", ProductId = "158b", NumaNode = 0 };
         var vfList = Enumerable.Range(0, vfs ? 8 : 0).Select(i => new PciDevice
         {
-            Address = $"0000:5e:02.{i}", VendorId = "8086", ProductId = "154c", NumaNode = 0, PhysicalFunction = pf.Address,
+            Address = $"0000:5e:02.{i}",
+            VendorId = "8086",
+            ProductId = "154c",
+            NumaNode = 0,
+            PhysicalFunction = pf.Address,
         }).ToList();
         topology = topology with { PciDevices = [pf with { VirtualFunctions = [.. vfList.Select(v => v.Address)] }, .. vfList] };
         var conf = Smog.Nova.Config.NovaConfReader.ParseIni("[compute]\ncpu_dedicated_set = 1-3,4-7\n" + (deviceSpec is null ? "" : $"[pci]\ndevice_spec = {deviceSpec}\n"), "nova.conf").Value!;
