@@ -6,7 +6,7 @@ using Smog.Cloud.Lab;
 using Smog.Cloud.Simulation.Defects;
 using Smog.Cloud.Simulation.Domains;
 using Smog.Cloud.Simulation.HostAccess;
-using Smog.Cloud.Simulation.Pci;
+using Smog.Nova.Pci;
 using Smog.Cloud.Simulation.Scheduling;
 using Smog.Cloud.Simulation.State;
 using Smog.Nova;
@@ -649,7 +649,7 @@ public sealed class CloudSimulation : ISchedulerView, IDisposable
         // Only an impossible topology is found on the compute node (the build fails there); the API refuses the rest.
         if (resolution.CpuTopology.Error is { ExceptionClass: not "ImageVCPULimitsRangeImpossible" } topologyError)
             throw new SimulationException(SimulationFault.BadRequest, topologyError.Message);
-        var (pci, pciError) = PciModel.Requests(engineFlavor, image, ports, Lab.Controller);
+        var (pci, pciError) = PciModel.Requests(engineFlavor, image, ports.Select(p => p.ToPci()), Lab.Controller);
         if (pciError is not null) throw new SimulationException(SimulationFault.BadRequest, pciError);
 
         var translated = PlacementTranslation.Translate(engineFlavor, image, resolution.Resolved!);
@@ -762,7 +762,8 @@ public sealed class CloudSimulation : ISchedulerView, IDisposable
         var identity = new DomainIdentity(record.InstanceName, record.Id, record.Name, flavor, record.UserId, record.ProjectId, record.ImageId, record.Created);
         var topologyOfHost = host.Topology;
         var defect = Defect;
-        var xml = new DeferredDomain(() => InstanceDomain.Build(plan, identity, pci, topologyOfHost, defect));
+        var ports = record.Ports;
+        var xml = new DeferredDomain(() => InstanceDomain.Build(plan, identity, pci, ports, topologyOfHost, defect));
         var placement = new InstancePlacement
         {
             Host = host.Name,

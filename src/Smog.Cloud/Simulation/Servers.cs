@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Smog.Nova;
 using Smog.Nova.Constraints;
+using Smog.Nova.Pci;
 using Smog.Nova.Scheduling;
 
 namespace Smog.Cloud.Simulation;
@@ -22,7 +23,9 @@ public sealed record PortRequest
     public ImmutableArray<string> FixedIps { get; init; } = [];
 
     /// <summary>Nova turns these ports into a PCI request for a VF (direct) or a PF (direct-physical).</summary>
-    public bool IsSriov => VnicType is "direct" or "direct-physical" or "macvtap";
+    public bool IsSriov => SriovPort.IsSriovVnic(VnicType);
+
+    public SriovPort ToPci() => new(PortId, VnicType, Physnet, NumaAffinityPolicy);
 }
 
 /// <summary>What a boot needs besides the flavor: who, the image's properties (Glance is the HTTP
@@ -59,9 +62,6 @@ public sealed record ServerFault(int Code, string Message, DateTimeOffset Create
     /// <summary>Placement returned no allocation candidates (Nova raises NoValidHost with an empty reason).</summary>
     public const string NoAllocationCandidates = "No valid host was found. ";
 }
-
-/// <summary>A PCI device given to an instance: the host's device and what asked for it.</summary>
-public sealed record AssignedPciDevice(string Address, int? NumaNode, string VendorId, string ProductId, string? PortId);
 
 /// <summary>Where and how an instance sits on its host: the engine's resolution and fit (null
 /// fitted = no instance NUMA topology), the guest CPU topology, placement allocations and PCI devices.</summary>

@@ -42,7 +42,7 @@ public static partial class ApiRoutes
         public static readonly ApiRoute<NoBody, NoBody> DeleteImage = Delete(Service, "delete image", "/images/{image_id}", 204);
     }
 
-    /// <summary>Neutron v2.0 networks and ports.</summary>
+    /// <summary>Neutron v2.0 networks, subnets and ports.</summary>
     public static class Neutron
     {
         public const string Service = "neutron";
@@ -51,7 +51,13 @@ public static partial class ApiRoutes
         public static readonly ApiRoute<NoBody, NetworksEnvelope> ListNetworks = Get(Service, "list networks", "/networks", J.NetworksEnvelope);
         public static readonly ApiRoute<NetworkEnvelope<NetworkCreate>, NetworkEnvelope<NeutronNetwork>> CreateNetwork =
             Send(Service, "create network", HttpMethod.Post, "/networks", 201, J.NetworkEnvelopeNetworkCreate, J.NetworkEnvelopeNeutronNetwork);
+        public static readonly ApiRoute<NoBody, NetworkEnvelope<NeutronNetwork>> ShowNetwork = Get(Service, "show network", "/networks/{network_id}", J.NetworkEnvelopeNeutronNetwork);
         public static readonly ApiRoute<NoBody, NoBody> DeleteNetwork = Delete(Service, "delete network", "/networks/{network_id}", 204);
+        public static readonly ApiRoute<NoBody, SubnetsEnvelope> ListSubnets = Get(Service, "list subnets", "/subnets", J.SubnetsEnvelope);
+        public static readonly ApiRoute<NoBody, SubnetEnvelope<NeutronSubnet>> ShowSubnet = Get(Service, "show subnet", "/subnets/{subnet_id}", J.SubnetEnvelopeNeutronSubnet);
+        public static readonly ApiRoute<SubnetEnvelope<SubnetCreate>, SubnetEnvelope<NeutronSubnet>> CreateSubnet =
+            Send(Service, "create subnet", HttpMethod.Post, "/subnets", 201, J.SubnetEnvelopeSubnetCreate, J.SubnetEnvelopeNeutronSubnet);
+        public static readonly ApiRoute<NoBody, NoBody> DeleteSubnet = Delete(Service, "delete subnet", "/subnets/{subnet_id}", 204);
         public static readonly ApiRoute<NoBody, PortsEnvelope> ListPorts = Get(Service, "list ports", "/ports", J.PortsEnvelope);
         public static readonly ApiRoute<NoBody, PortEnvelope<NeutronPort>> ShowPort = Get(Service, "show port", "/ports/{port_id}", J.PortEnvelopeNeutronPort);
         public static readonly ApiRoute<PortEnvelope<PortCreate>, PortEnvelope<NeutronPort>> CreatePort =

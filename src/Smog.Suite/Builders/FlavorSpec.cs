@@ -68,6 +68,9 @@ public sealed record FlavorSpec
     }
 
     /// <summary>PCI devices by alias, with the NUMA affinity policy when given.</summary>
+    /// <summary>The PCI NUMA affinity policy for every PCI request of the guest (aliases and SR-IOV ports alike).</summary>
+    public FlavorSpec WithPciAffinity(string policy) => WithExtraSpec("hw:pci_numa_affinity_policy", policy);
+
     public FlavorSpec WithPci(string alias, int count, string? affinity = null)
     {
         var spec = WithExtraSpec("pci_passthrough:alias", $"{alias}:{Text(count)}");

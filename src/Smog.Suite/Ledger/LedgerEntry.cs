@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Smog.Suite.Ledger;
 
-/// <summary>What a run creates on the cloud; cleanup removes them in the reverse of this order.</summary>
+/// <summary>What a run creates on the cloud; cleanup removes servers, then ports, subnets and networks, then the rest in reverse order (<see cref="RunCleaner"/>).</summary>
 public enum ResourceKind
 {
     Flavor,
@@ -12,6 +12,12 @@ public enum ResourceKind
     Server,
     /// <summary>A Glance image the run uploaded (image-property scenarios); deleted after the servers booted from it.</summary>
     Image,
+    /// <summary>A Neutron provider network on an SR-IOV physnet (admin).</summary>
+    Network,
+    /// <summary>A subnet of such a network.</summary>
+    Subnet,
+    /// <summary>A port the boot cloud created (an SR-IOV <c>direct</c> port); Nova leaves it when the server goes.</summary>
+    Port,
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Smog.OpenStack.Compute;
 using Smog.OpenStack.Http;
 using Smog.OpenStack.Image;
+using Smog.OpenStack.Network;
 
 namespace Smog.Suite.Ledger;
 
@@ -20,14 +21,17 @@ public sealed record CleanupOutcome(ImmutableArray<CleanupAction> Actions)
 
 /// <summary>
 /// Deletes what a run left behind, in reverse order of creation: servers (and waits until they
-/// are gone), images, hosts out of aggregates, aggregates, flavors. It touches only what the ledger names
+/// are gone), ports (Nova keeps ports it did not create), subnets, networks, images, hosts out of
+/// aggregates, aggregates, flavors. It touches only what the ledger names
 /// AND whose name carries the run id; a resource whose live name differs is refused, never
 /// deleted. Each step is retried; "already gone" counts as done.
 /// </summary>
 public sealed class RunCleaner(NovaClient nova, ServerWaiter waiter, RunId run, RunLedger? ledger, WaitOptions? deleteWait = null, TimeProvider? time = null,
-    ImagesClient? images = null)
+    ImagesClient? images = null, NetworkClient? network = null)
 {
-    private static readonly ResourceKind[] Order = [ResourceKind.Server, ResourceKind.Image, ResourceKind.AggregateHost, ResourceKind.Aggregate, ResourceKind.Flavor];
+    /// <summary>The order kinds are removed in: what uses a resource goes before it.</summary>
+    public static readonly ImmutableArray<ResourceKind> Order =
+        [ResourceKind.Server, ResourceKind.Port, ResourceKind.Subnet, ResourceKind.Network, ResourceKind.Image, ResourceKind.AggregateHost, ResourceKind.Aggregate, ResourceKind.Flavor];
     private const int Attempts = 3;
     private readonly WaitOptions wait = deleteWait ?? WaitOptions.Delete;
     private readonly TimeProvider clock = time ?? TimeProvider.System;
@@ -81,6 +85,7 @@ public sealed class RunCleaner(NovaClient nova, ServerWaiter waiter, RunId run, 
         ResourceKind.Aggregate => AggregateAsync(l, dryRun, ct),
         ResourceKind.Flavor => FlavorAsync(l, dryRun, ct),
         ResourceKind.Image => ImageAsync(l, dryRun, ct),
+        ResourceKind.Port or ResourceKind.Subnet or ResourceKind.Network => NeutronAsync(l, dryRun, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(l), l.Kind, null),
     };
 
@@ -158,6 +163,41 @@ public sealed class RunCleaner(NovaClient nova, ServerWaiter waiter, RunId run, 
         }
         return new(l, "deleted", true);
     }
+
+    /// <summary>A port, subnet or network: found by id (or by name when only the intent was written), checked by name, deleted.</summary>
+    private async Task<CleanupAction> NeutronAsync(Leftover l, bool dryRun, CancellationToken ct)
+    {
+        if (network is null) return new(l, "refused: no network service to delete it with", false);
+        var found = l.Kind switch
+        {
+            ResourceKind.Port => l.Id is { } p ? Named(await TryAsync(() => network.ShowPortAsync(p, ct)).ConfigureAwait(false), x => x.Id, x => x.Name)
+                : (await network.ListPortsAsync(null, ct, l.Name).ConfigureAwait(false)).Select(x => (x.Id, x.Name)).FirstOrDefault(),
+            ResourceKind.Subnet => l.Id is { } s ? Named(await TryAsync(() => network.ShowSubnetAsync(s, ct)).ConfigureAwait(false), x => x.Id, x => x.Name)
+                : (await network.ListSubnetsAsync(l.Name, ct).ConfigureAwait(false)).Select(x => (x.Id, x.Name)).FirstOrDefault(),
+            _ => l.Id is { } n ? Named(await TryAsync(() => network.ShowNetworkAsync(n, ct)).ConfigureAwait(false), x => x.Id, x => x.Name)
+                : (await network.ListNetworksAsync(l.Name, ct).ConfigureAwait(false)).Select(x => (x.Id, x.Name)).FirstOrDefault(),
+        };
+        if (found.Id is null) return new(l, "gone", true);
+        var kind = l.Kind.ToString().ToLowerInvariant();
+        if (found.Name != l.Name) return new(l, $"refused: {kind} {found.Id} is named '{found.Name}'", false);
+        if (dryRun) return new(l, "would delete", true);
+        try
+        {
+            await (l.Kind switch
+            {
+                ResourceKind.Port => network.DeletePortAsync(found.Id, ct),
+                ResourceKind.Subnet => network.DeleteSubnetAsync(found.Id, ct),
+                _ => network.DeleteNetworkAsync(found.Id, ct),
+            }).ConfigureAwait(false);
+        }
+        catch (OpenStackNotFoundException)
+        {
+        }
+        return new(l, "deleted", true);
+    }
+
+    private static (string? Id, string? Name) Named<T>(T? item, Func<T, string> id, Func<T, string?> name) where T : class =>
+        item is null ? (null, null) : (id(item), name(item));
 
     private async Task<CleanupAction> FlavorAsync(Leftover l, bool dryRun, CancellationToken ct)
     {

@@ -120,19 +120,8 @@ public sealed class GuestInspector(SuiteClients clients, CloudState cloud, HostA
         }
     }
 
-    private async Task<ImmutableArray<DomainFacts>> OthersAsync(Smog.Hosts.InventoryHost entry, string instance, CancellationToken ct)
-    {
-        var list = await access.VirshAsync(entry, ["list", "--name"], ct).ConfigureAwait(false);
-        if (list is not { Succeeded: true }) return [];
-        var others = ImmutableArray.CreateBuilder<DomainFacts>();
-        foreach (var name in list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (name == instance) continue;
-            var dump = await access.VirshAsync(entry, ["dumpxml", name], ct).ConfigureAwait(false);
-            if (dump is { Succeeded: true } && DomainFactsReader.Parse(dump.StandardOutput, name) is { Success: true } parsed) others.Add(parsed.Value);
-        }
-        return others.ToImmutable();
-    }
+    private async Task<ImmutableArray<DomainFacts>> OthersAsync(Smog.Hosts.InventoryHost entry, string instance, CancellationToken ct) =>
+        await HostDomains.ReadAsync(access, entry, instance, all: false, ct).ConfigureAwait(false) ?? [];
 
     /// <summary>Where the guest actually is: cells and pins from the topology API, emulator and floating CPUs from the domain.</summary>
     public static Placement? Actual(string? host, string? instance, NovaServerTopology? topology, DomainFacts? facts)

@@ -3,6 +3,7 @@ using System.Globalization;
 using Smog.OpenStack.Compute;
 using Smog.OpenStack.Http;
 using Smog.OpenStack.Image;
+using Smog.OpenStack.Network;
 using Smog.Suite.Builders;
 using Smog.Suite.Ledger;
 
@@ -59,6 +60,51 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
         Track(owner, new Leftover(ResourceKind.AggregateHost, aggregate.Name, null, host));
         await clients.AdminNova.Aggregates.AddHostAsync(aggregate.Id, host, ct).ConfigureAwait(false);
         Confirm(owner, new Leftover(ResourceKind.AggregateHost, aggregate.Name, Id(aggregate.Id), host));
+    }
+
+    /// <summary>
+    /// A shared provider network on <paramref name="physnet"/> (admin: provider attributes need it),
+    /// so the boot cloud may put its ports on it. VLAN first (Neutron picks the segment), flat when the
+    /// cloud has no VLAN range for the physnet.
+    /// </summary>
+    public async Task<NeutronNetwork> CreateNetworkAsync(string owner, string name, string physnet, CancellationToken ct)
+    {
+        var network = await clients.AdminNetworkAsync(ct).ConfigureAwait(false);
+        ledger.Intent(ResourceKind.Network, name);
+        Track(owner, new Leftover(ResourceKind.Network, name, null, null));
+        NeutronNetwork created;
+        try
+        {
+            created = await network.CreateNetworkAsync(new NetworkCreate(name) { Shared = true, NetworkType = "vlan", PhysicalNetwork = physnet }, ct).ConfigureAwait(false);
+        }
+        catch (OpenStackApiException e) when (e is OpenStackBadRequestException or OpenStackConflictException)
+        {
+            created = await network.CreateNetworkAsync(new NetworkCreate(name) { Shared = true, NetworkType = "flat", PhysicalNetwork = physnet }, ct).ConfigureAwait(false);
+        }
+        Confirm(owner, new Leftover(ResourceKind.Network, name, created.Id, null));
+        return created;
+    }
+
+    /// <summary>An IPv4 subnet of the run's network (admin, who owns the network).</summary>
+    public async Task<NeutronSubnet> CreateSubnetAsync(string owner, string name, string networkId, string cidr, CancellationToken ct)
+    {
+        var network = await clients.AdminNetworkAsync(ct).ConfigureAwait(false);
+        ledger.Intent(ResourceKind.Subnet, name);
+        Track(owner, new Leftover(ResourceKind.Subnet, name, null, null));
+        var created = await network.CreateSubnetAsync(new SubnetCreate { NetworkId = networkId, Name = name, Cidr = cidr, EnableDhcp = false }, ct).ConfigureAwait(false);
+        Confirm(owner, new Leftover(ResourceKind.Subnet, name, created.Id, null));
+        return created;
+    }
+
+    /// <summary>A port the boot cloud creates (as a user does for SR-IOV), with its vnic type.</summary>
+    public async Task<NeutronPort> CreatePortAsync(string owner, string name, string networkId, string vnicType, CancellationToken ct)
+    {
+        var network = await clients.BootNetworkAsync(ct).ConfigureAwait(false);
+        ledger.Intent(ResourceKind.Port, name);
+        Track(owner, new Leftover(ResourceKind.Port, name, null, null));
+        var created = await network.CreatePortAsync(new PortCreate { NetworkId = networkId, Name = name, VnicType = vnicType }, ct).ConfigureAwait(false);
+        Confirm(owner, new Leftover(ResourceKind.Port, name, created.Id, null));
+        return created;
     }
 
     /// <summary>Boots as the boot cloud; the run id is in the name, a tag and the metadata.</summary>
@@ -127,7 +173,9 @@ public sealed class ResourceTracker(SuiteClients clients, RunLedger ledger, Suit
     private async Task<CleanupOutcome> ReleaseAsync(List<Leftover> resources, CancellationToken ct)
     {
         if (resources.Count == 0) return new CleanupOutcome([]);
-        var cleaner = new RunCleaner(clients.AdminNova, clients.AdminWaiter, Run, ledger, timeouts.DeleteWait, images: clients.AdminImages);
+        var network = resources.Any(r => r.Kind is ResourceKind.Port or ResourceKind.Subnet or ResourceKind.Network)
+            ? await clients.AdminNetworkAsync(ct).ConfigureAwait(false) : null;
+        var cleaner = new RunCleaner(clients.AdminNova, clients.AdminWaiter, Run, ledger, timeouts.DeleteWait, images: clients.AdminImages, network: network);
         var outcome = await cleaner.CleanAsync(resources, dryRun: false, ct).ConfigureAwait(false);
         lock (gate)
         {

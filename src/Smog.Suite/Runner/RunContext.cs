@@ -18,41 +18,74 @@ internal sealed record RunContext(
     IRunProgress Progress);
 
 /// <summary>
-/// Boots of this run between prediction and inspection, by candidate host: a prediction is
-/// determinate only when no other NUMA-claiming boot of the run may land on the same host.
+/// Boots of this run between prediction and inspection, by candidate host. Predictions are made
+/// one at a time and each boot enters right after its own, so a prediction sees every boot that
+/// may land before it (a host with one is busy: the prediction is not determinate). A boot that
+/// enters a host where another is in flight disturbs it too: that one's determinate prediction was
+/// made on a state the newcomer may change first, so it is no longer judged.
 /// </summary>
 public sealed class InFlightBoots
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, int> numa = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim predicting = new(1, 1);
+    private readonly List<Flight> flights = [];
 
     public bool Busy(string host)
     {
-        lock (gate) return numa.GetValueOrDefault(host) > 0;
+        lock (gate) return flights.Any(f => f.Hosts.Contains(host));
     }
 
-    public IDisposable Enter(IEnumerable<string> hosts, bool claimsNuma)
+    /// <summary>Predicts (alone), then enters the boot on the prediction's candidate hosts when it claims NUMA resources.</summary>
+    public async Task<(T Prediction, Flight Flight)> PredictAsync<T>(Func<Func<string, bool>, Task<T>> predict, Func<T, (IEnumerable<string> Hosts, bool ClaimsNuma)> hosts, CancellationToken ct)
     {
-        var list = claimsNuma ? hosts.ToList() : [];
+        await predicting.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var prediction = await predict(Busy).ConfigureAwait(false);
+            var (candidates, claims) = hosts(prediction);
+            return (prediction, Enter(candidates, claims));
+        }
+        finally
+        {
+            predicting.Release();
+        }
+    }
+
+    public Flight Enter(IEnumerable<string> hosts, bool claimsNuma)
+    {
+        var flight = new Flight(this, claimsNuma ? [.. hosts] : []);
         lock (gate)
         {
-            foreach (var h in list) numa[h] = numa.GetValueOrDefault(h) + 1;
-        }
-        return new Exit(() =>
-        {
-            lock (gate)
+            foreach (var other in flights.Where(f => f.Hosts.Overlaps(flight.Hosts)))
             {
-                foreach (var h in list) numa[h]--;
+                other.Disturbed = true;
+                flight.Disturbed = true;
             }
-        });
+            flights.Add(flight);
+        }
+        return flight;
     }
 
-    private sealed class Exit(Action leave) : IDisposable
+    private void Leave(Flight flight)
     {
+        lock (gate) flights.Remove(flight);
+    }
+
+    /// <summary>One boot in flight; <see cref="Disturbed"/> once another boot of the run entered one of its hosts.</summary>
+    public sealed class Flight : IDisposable
+    {
+        private readonly InFlightBoots owner;
         private int done;
+
+        internal Flight(InFlightBoots owner, HashSet<string> hosts) => (this.owner, Hosts) = (owner, hosts);
+
+        internal HashSet<string> Hosts { get; }
+
+        public bool Disturbed { get; internal set; }
+
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref done, 1) == 0) leave();
+            if (Interlocked.Exchange(ref done, 1) == 0) owner.Leave(this);
         }
     }
 }

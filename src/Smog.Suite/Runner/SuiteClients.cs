@@ -1,6 +1,7 @@
 using Smog.OpenStack;
 using Smog.OpenStack.Compute;
 using Smog.OpenStack.Image;
+using Smog.OpenStack.Network;
 using Smog.OpenStack.Placement;
 
 namespace Smog.Suite.Runner;
@@ -25,6 +26,12 @@ public sealed class SuiteClients
     /// <summary>Glance as the boot cloud: images it uploads are its project's, so its servers may boot them.</summary>
     public ImagesClient BootImages { get; }
     public bool BootsAsMember => !ReferenceEquals(Admin, Boot);
+
+    /// <summary>Neutron as admin (provider networks, binding details, cleanup); connected on first use, as only SR-IOV scenarios need it.</summary>
+    public Task<NetworkClient> AdminNetworkAsync(CancellationToken ct) => Admin.NetworkAsync(ct);
+
+    /// <summary>Neutron as the boot cloud: the ports its servers boot with are its own.</summary>
+    public Task<NetworkClient> BootNetworkAsync(CancellationToken ct) => Boot.NetworkAsync(ct);
     public ServerWaiter AdminWaiter => Admin.ServerWaiter(AdminNova);
     public ServerWaiter BootWaiter => Boot.ServerWaiter(BootNova);
 

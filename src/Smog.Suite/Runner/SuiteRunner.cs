@@ -31,7 +31,7 @@ public sealed class SuiteRunner(SuiteClients clients, HostAccessPool access, Run
         CheckVirtType(cloud);
         var imageId = await ImageAsync(ct).ConfigureAwait(false);
         var resources = new ResourceTracker(clients, ledger, options.Timeouts);
-        var run = new RunContext(ledger.Run, clients, cloud, options, imageId, resources, new Predictor(clients, cloud),
+        var run = new RunContext(ledger.Run, clients, cloud, options, imageId, resources, new Predictor(clients, cloud, access),
             new GuestInspector(clients, cloud, access), new InFlightBoots(), access, progress);
 
         var results = new ScenarioResult?[scenarios.Count];

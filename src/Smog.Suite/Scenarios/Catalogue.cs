@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Smog.Libvirt.Facts;
 using Smog.Nova;
+using Smog.Nova.Pci;
 using Smog.OpenStack.Compute;
 using Smog.Suite.Builders;
 using Smog.Suite.Runner;
@@ -176,6 +178,20 @@ public static class Catalogue
                     await s.BootAsync("guest", FlavorSpec.Create(SmallRamMiB, 1).WithNumaNodes(1).WithPci(alias, 1, policy), Expect.Active, ct);
                 })),
 
+        // ---- SR-IOV ports ----
+        .. new[] { "required", "preferred", "legacy", "socket" }.Select(policy =>
+            new Scenario($"sriov.port-{policy}", $"a direct port on the discovered physnet gets a VF bound, in the domain and placed as affinity policy {policy} allows", [C.Vcpu.Code, C.Sriov.Code],
+                async (s, ct) =>
+                {
+                    var port = await s.CreatePortAsync("guest", Physnet(s), "direct", ct);
+                    var g = await s.BootAsync("guest", FlavorSpec.Create(SmallRamMiB, 1).WithNumaNodes(1).WithPciAffinity(policy), Expect.Active, ct, ports: [port]);
+                    await CheckVfAsync(s, g, port, policy, ct);
+                })),
+        new("sriov.port-required-far", "a pinned guest that only fits a NUMA cell without VFs gets NoValidHost when its direct port's VF is required local",
+            [C.Pcpu.Code, C.Sriov.Code, C.SriovFarCell.Code], (s, ct) => FarVfAsync(s, "required", Expect.NoValidHost, ct)) { Exclusive = true },
+        new("sriov.port-preferred-far", "the same pinned guest boots in the cell without VFs with a VF of another node when the policy is preferred",
+            [C.Pcpu.Code, C.Sriov.Code, C.SriovFarCell.Code], (s, ct) => FarVfAsync(s, "preferred", Expect.Active, ct)) { Exclusive = true },
+
         // ---- aggregates ----
         new("aggregates.pinned-unpinned", "pinned flavors land only on pinned=true hosts, unpinned ones never do", [C.Pcpu.Code, C.Vcpu.Code, C.TwoHosts.Code],
             async (s, ct) =>
@@ -293,6 +309,92 @@ public static class Catalogue
             s.Check(!(p.Host == first.Host && p.Cells[0].HostCell == fullest.Cell.Id), "hugepages.exhausted-cell",
                 "the next guest took 2 MiB pages from the cell that had none left", "another cell or host", $"{p.Host} cell {p.Cells[0].HostCell}", second);
         }
+    }
+
+    /// <summary>The physnet of the first SR-IOV VF any host's <c>[pci] device_spec</c> names (never a fixed name).</summary>
+    private static string Physnet(ScenarioContext s) =>
+        s.Cloud.UpHosts.SelectMany(h => h.SriovVfs).Select(d => d.Physnet).FirstOrDefault(p => p is not null)
+        ?? throw new ScenarioError("no host has an SR-IOV VF on a physnet");
+
+    /// <summary>
+    /// A pinned one-cell guest with one dedicated CPU more than any cell holding a VF on the physnet
+    /// has free, which still fits a cell without VFs of such a host (sized from the engine's model of
+    /// each host now): under <c>required</c> no host can give it a local VF (NoValidHost); under
+    /// <c>preferred</c> it boots there with a VF of another node.
+    /// </summary>
+    private static async Task FarVfAsync(ScenarioContext s, string policy, Expect expect, CancellationToken ct)
+    {
+        var physnet = Physnet(s);
+        var near = 0;
+        var far = 0;
+        foreach (var state in await s.HostStatesAsync(ct))
+        {
+            var vfCells = state.Host.SriovVfs.Where(d => d.Physnet == physnet).Select(d => d.NumaNode).OfType<int>().ToHashSet();
+            if (vfCells.Count == 0 || state.Node is not { } node) continue;
+            near = Math.Max(near, node.Host.Cells.Where(c => vfCells.Contains(c.Id)).Max(c => c.FreePcpus.Count));
+            far = Math.Max(far, node.Host.Cells.Where(c => !vfCells.Contains(c.Id)).Select(c => c.FreePcpus.Count).DefaultIfEmpty(0).Max());
+        }
+        var vcpus = near + 1;
+        if (far < vcpus) throw new ScenarioError($"no cell without VFs on {physnet} has more than {near} free dedicated CPUs (the most a VF cell has free)");
+        var port = await s.CreatePortAsync("guest", physnet, "direct", ct);
+        var g = await s.BootAsync("guest", FlavorSpec.Create(SmallRamMiB, vcpus).WithNumaNodes(1).WithPinning().WithPciAffinity(policy), expect, ct, ports: [port]);
+        if (!g.Active) return;
+        AllPinned(s, g);
+        await CheckVfAsync(s, g, port, policy, ct);
+    }
+
+    /// <summary>
+    /// What Neutron, the host and the domain say about a direct port's VF: bound to the guest's
+    /// host, a VF of the port's physnet there (binding:profile pci_slot and physical_network), an
+    /// <c>&lt;interface type='hostdev'&gt;</c> at that address in the domain, and on a NUMA node the
+    /// policy allows for the guest's cells (preferred: local whenever a local VF was free).
+    /// </summary>
+    private static async Task CheckVfAsync(ScenarioContext s, Guest g, ScenarioPort port, string policy, CancellationToken ct)
+    {
+        if (!g.Active) return;
+        var shown = await s.ShowPortAsync(port, ct);
+        s.Check(shown.BindingHost == g.Host, "sriov.binding", "the port is not bound to the guest's host", g.Host ?? "the guest's host", shown.BindingHost is { Length: > 0 } b ? b : "unbound", g);
+        string? Profile(string key) => shown.BindingProfile?.GetValueOrDefault(key) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+        var slot = Profile("pci_slot");
+        s.Check(slot is not null, "sriov.binding", "the port's binding:profile names no pci_slot", "a VF's PCI address", "none", g);
+        s.Check(Profile("physical_network") == port.Physnet, "sriov.binding", "the port's binding:profile names another physnet", port.Physnet, Profile("physical_network") ?? "none", g);
+        if (slot is null) return;
+
+        if (s.Evidence(g).DomainXml is { } xml && DomainFactsReader.Parse(xml, g.Role) is { Success: true } domain)
+        {
+            var interfaces = domain.Value.PciDevices.Where(d => d.Kind == "interface").Select(d => d.Address).ToList();
+            s.Check(interfaces.Contains(slot, StringComparer.OrdinalIgnoreCase), "sriov.domain-interface", "the domain has no <interface type='hostdev'> at the port's VF",
+                $"interface at {slot}", interfaces.Count == 0 ? "no hostdev interface" : string.Join(", ", interfaces), g);
+        }
+        else
+        {
+            s.NotCheckable("sriov.domain-interface: no domain XML of the guest");
+        }
+
+        var host = s.Cloud.Host(g.Host);
+        if (host?.Topology is not { } topology || host.SriovVfs.IsEmpty)
+        {
+            s.NotCheckable($"sriov.vf-node: the VFs of {g.Host ?? "the host"} are unknown (no host access or nova.conf)");
+            return;
+        }
+        var vf = host.SriovVfs.FirstOrDefault(d => string.Equals(d.Address, slot, StringComparison.OrdinalIgnoreCase));
+        s.Check(vf is not null && vf.Physnet == port.Physnet, "sriov.vf", $"the port's PCI slot is not a VF on {port.Physnet} of {host.Name}",
+            $"one of {host.SriovVfs.Count(d => d.Physnet == port.Physnet)} VFs on {port.Physnet}", slot, g);
+        if (vf is null || s.Evidence(g).Actual is not { Cells.IsEmpty: false } actual) return;
+        var cells = actual.Cells.Select(c => c.HostCell).ToHashSet();
+        var local = vf.NumaNode is { } n && cells.Contains(n);
+        var sockets = topology.Cpus.Where(c => cells.Contains(c.Cell)).Select(c => c.Socket).ToHashSet();
+        var localFree = g.Prediction?.FreePci.GetValueOrDefault(host.Name) is { IsDefault: false } free
+            && free.Any(d => d.DeviceType == PciDeviceTypes.Vf && d.Physnet == port.Physnet && d.NumaNode is { } m && cells.Contains(m));
+        var (ok, wanted) = policy switch
+        {
+            "required" => (local, "a node of the guest's cells"),
+            "legacy" => (local || vf.NumaNode is null, "a node of the guest's cells (or none)"),
+            "socket" => (vf.NumaNode is { } k && topology.Cpus.Any(c => c.Cell == k && sockets.Contains(c.Socket)), "a node on a socket of the guest's cells"),
+            _ => (local || !localFree, localFree ? "a node of the guest's cells (a VF was free there)" : "any node (no VF was free on the guest's cells)"),
+        };
+        s.Check(ok, "sriov.vf-node", $"the VF is on host node {vf.NumaNode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, not where policy {policy} allows",
+            $"{wanted}: {string.Join(",", cells.Order())}", $"{vf.Address} on node {vf.NumaNode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}", g);
     }
 
     private static async Task<long> MostFreeAsync(ScenarioContext s, string resourceClass, CancellationToken ct)

@@ -34,18 +34,32 @@ public sealed record Capability(string Code, string SkipCode, string SkipMessage
         h => h.Topology is { } t ? t.Cells.Any(c => c.Pages.Any(p => p.SizeKiB > 4 && p.Total > 0)) : null);
     public static readonly Capability Pci = new("pci", "no-pci", "no compute host has a PCI alias and device spec in nova.conf",
         h => h.Conf is { } c ? !c.PciAliases.IsDefaultOrEmpty && !c.PciDeviceSpecs.IsDefaultOrEmpty : null);
-    public static readonly Capability Sriov = new("sriov", "no-sriov", "no compute host has an SR-IOV device spec (physical_network) in nova.conf",
-        h => h.Conf is { } c ? c.PciDeviceSpecs.Any(s => s.Contains("physical_network", StringComparison.Ordinal)) : null);
+    public static readonly Capability Sriov = new("sriov", "no-sriov-physnet", "no compute host has SR-IOV VFs on a physnet ([pci] device_spec with physical_network in nova.conf)",
+        h => h.Conf is not { } c ? null
+            : !c.PciDeviceSpecs.Any(s => s.Contains("physical_network", StringComparison.Ordinal)) ? false
+            : h.Topology is null ? null : !h.SriovVfs.IsEmpty);
+    public static readonly Capability SriovFarCell = new("sriov-far-cell", "no-vf-free-cell",
+        "no SR-IOV host has a NUMA cell without VFs that holds more dedicated CPUs than each of its VF cells",
+        h => h.Topology is not { } t || h.Conf is not { } c ? null : h.SriovVfs is { IsEmpty: false } vfs && HasFarCell(t, c, vfs));
     public static readonly Capability HostAccess = new("host-access", "no-host-access", "no compute host is reachable through the inventory",
         h => h.HostAccess);
     public static readonly Capability TwoHosts = new(TwoHostsCode, "one-capable-host", "needs two compute hosts with the other capabilities",
         _ => true);
 
     public static readonly ImmutableArray<Capability> All =
-        [Pcpu, TwoFreePcpus, Vcpu, FourVcpus, TwoNumaNodes, Smt, NoSmt, Pages2M, Pages1G, HugePages, Pci, Sriov, HostAccess, TwoHosts];
+        [Pcpu, TwoFreePcpus, Vcpu, FourVcpus, TwoNumaNodes, Smt, NoSmt, Pages2M, Pages1G, HugePages, Pci, Sriov, SriovFarCell, HostAccess, TwoHosts];
 
     public static Capability Get(string code) =>
         All.FirstOrDefault(c => c.Code == code) ?? throw new ArgumentException($"unknown capability '{code}'", nameof(code));
+
+    /// <summary>A cell with no VF whose dedicated CPUs outnumber those of every cell with a VF.</summary>
+    private static bool HasFarCell(Smog.Topology.HostTopology t, Smog.Nova.Config.NovaConf c, ImmutableArray<Smog.Nova.Pci.PassthroughDevice> vfs)
+    {
+        var vfCells = vfs.Select(d => d.NumaNode).OfType<int>().ToHashSet();
+        int Dedicated(int cell) => c.CpuDedicatedSet is { } set ? t.Cpus.Count(x => x.Cell == cell && set.Contains(x.Id)) : 0;
+        var near = vfCells.Count == 0 ? int.MaxValue : vfCells.Max(Dedicated);
+        return t.Cells.Any(cell => !vfCells.Contains(cell.Id) && Dedicated(cell.Id) > near);
+    }
 
     private static bool HasPages(DiscoveredHost h, long sizeKiB) => h.Topology!.Cells.Any(c => c.PagesOfSize(sizeKiB) is { Total: > 0 });
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Smog.Hosts;
 using Smog.Nova.Config;
+using Smog.Nova.Pci;
 using Smog.Suite.Results;
 using Smog.Topology;
 
@@ -44,6 +45,11 @@ public sealed record DiscoveredHost
     public bool StateKnown => Topology is not null && Conf is not null;
 
     public ResourceCapacity? Capacity(string resourceClass) => Resources.GetValueOrDefault(resourceClass);
+
+    /// <summary>The SR-IOV VFs nova.conf's <c>[pci] device_spec</c> hands to Nova with a physnet; empty when topology or nova.conf is unknown.</summary>
+    public ImmutableArray<PassthroughDevice> SriovVfs => Topology is { } t && Conf is { } c
+        ? [.. PciModel.Passthrough(t, c).Where(d => d.DeviceType == PciDeviceTypes.Vf && d.Physnet is not null)]
+        : [];
 
     public ImmutableArray<string> Capabilities =>
         [.. Capability.All.Where(c => c.Code != Capability.TwoHostsCode && c.Test(this) == true).Select(c => c.Code)];

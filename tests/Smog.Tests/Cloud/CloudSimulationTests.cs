@@ -145,6 +145,51 @@ public class CloudSimulationTests
     }
 
     [Fact]
+    public void A_direct_ports_vf_is_a_hostdev_interface_with_the_ports_mac_and_an_alias_device_a_hostdev()
+    {
+        var h = new SimulationHarness();
+        var port = new PortRequest { PortId = "port-1", VnicType = "direct", Physnet = "sriovnet", MacAddress = "fa:16:3e:00:00:01" };
+
+        var server = h.Boot(h.Flavor(1, 1024, ("hw:numa_nodes", "1")), r => r with { Ports = [port] });
+        var devices = System.Xml.Linq.XElement.Parse(server.DomainXml!).Element("devices")!;
+
+        var vf = Assert.Single(server.Placement!.PciDevices);
+        var nic = Assert.Single(devices.Elements("interface"));
+        Assert.Equal(("hostdev", "yes"), ((string?)nic.Attribute("type"), (string?)nic.Attribute("managed")));
+        Assert.Equal("fa:16:3e:00:00:01", (string?)nic.Element("mac")?.Attribute("address"));
+        var address = nic.Element("source")!.Element("address")!;
+        Assert.Equal(vf.Address, $"{((string)address.Attribute("domain")!)[2..]}:{((string)address.Attribute("bus")!)[2..]}:{((string)address.Attribute("slot")!)[2..]}.{((string)address.Attribute("function")!)[2..]}");
+        Assert.Equal("pci", (string?)address.Attribute("type"));
+        Assert.Empty(devices.Elements("hostdev"));
+        Assert.Empty(h.Verify(server).Where(f => f.Severity == Severity.Error));
+        var alias = h.Boot(h.Flavor(1, 1024, ("hw:numa_nodes", "1"), ("pci_passthrough:alias", "nic:1")));
+        Assert.Single(System.Xml.Linq.XElement.Parse(alias.DomainXml!).Element("devices")!.Elements("hostdev"));
+    }
+
+    [Theory]
+    [InlineData("required", "ERROR")]
+    [InlineData("legacy", "ERROR")]
+    [InlineData("socket", "ERROR")]
+    [InlineData("preferred", "ACTIVE")]
+    public void A_pinned_guest_that_fits_only_the_cell_without_vfs_gets_a_far_vf_only_when_preferred(string policy, string status)
+    {
+        // compute-3: cells 0 and 1 hold the VFs and 6 dedicated CPUs each, cell 2 holds 7 and no VF.
+        var h = new SimulationHarness();
+        var port = new PortRequest { PortId = "port-1", VnicType = "direct", Physnet = "sriovnet" };
+
+        var server = h.Boot(h.Flavor(7, 1024, ("hw:cpu_policy", "dedicated"), ("hw:numa_nodes", "1"), ("hw:pci_numa_affinity_policy", policy)), r => r with { Ports = [port] });
+
+        Assert.Equal(status, server.Status);
+        if (status == "ERROR")
+        {
+            Assert.StartsWith("No valid host was found", server.Fault!.Message, StringComparison.Ordinal);
+            return;
+        }
+        Assert.Equal(("compute-3", 2), (server.Host, server.Placement!.Fitted!.Cells.Single().HostCell));
+        Assert.NotEqual(2, Assert.Single(server.Placement.PciDevices).NumaNode);
+    }
+
+    [Fact]
     public void Aggregate_metadata_steers_a_flavor_with_aggregate_instance_extra_specs()
     {
         var h = new SimulationHarness();

@@ -31,6 +31,17 @@ public partial class CatalogueTests
     }
 
     [Fact]
+    public void The_sriov_port_scenarios_cover_every_affinity_policy_and_need_a_physnet()
+    {
+        var sriov = Catalogue.All.Where(s => s.Area == "sriov").ToList();
+
+        Assert.Equal(["sriov.port-required", "sriov.port-preferred", "sriov.port-legacy", "sriov.port-socket", "sriov.port-required-far", "sriov.port-preferred-far"],
+            sriov.Select(s => s.Id));
+        Assert.All(sriov, s => Assert.Contains(Capability.Sriov.Code, s.Needs));
+        Assert.All(sriov.Where(s => s.Id.EndsWith("-far", StringComparison.Ordinal)), s => Assert.True(s.Exclusive && s.Needs.Contains(Capability.SriovFarCell.Code), s.Id));
+    }
+
+    [Fact]
     public void Scenarios_that_move_or_fill_run_alone()
     {
         Assert.All(Catalogue.All.Where(s => s.Area is "fill" or "lifecycle"), s => Assert.True(s.Exclusive, s.Id));
@@ -51,6 +62,7 @@ public partial class CatalogueTests
         Assert.Empty(HostLiterals().Matches(code).Select(m => m.Value));
         Assert.DoesNotContain("cpu_dedicated_set", code);
         Assert.DoesNotContain("cpu_shared_set", code);
+        Assert.DoesNotContain("sriovnet", code); // the physnet comes from the hosts' [pci] device_spec
         Assert.Empty(HostCellIndex().Matches(code).Select(m => m.Value));
     }
 

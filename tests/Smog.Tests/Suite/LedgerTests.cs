@@ -161,4 +161,55 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(["deleted", "refused: image i2 is named 'golden'"], outcome.Actions.Select(a => a.Outcome).Order(StringComparer.Ordinal));
         Assert.Single(server.Seen, s => s.Method == HttpMethod.Delete);
     }
+
+    [Fact]
+    public async Task Cleanup_removes_ports_then_subnets_then_networks_before_flavors_and_a_dry_run_only_looks()
+    {
+        var run = Run();
+        var time = Clock();
+        string Named(string kind, string id, string name) => "{\"" + kind + "\": {\"id\": \"" + id + "\", \"name\": \"" + name + "\", \"network_id\": \"n1\"}}";
+        var server = WithNova(time)
+            .On(HttpMethod.Get, "/v2.0/networks/n1", FakeOpenStack.Json(HttpStatusCode.OK, Named("network", "n1", run.Name("s", "net"))))
+            .On(HttpMethod.Get, "/v2.0/subnets/sn1", FakeOpenStack.Json(HttpStatusCode.OK, Named("subnet", "sn1", run.Name("s", "subnet"))))
+            .On(HttpMethod.Get, "/v2.0/ports/p1", FakeOpenStack.Json(HttpStatusCode.OK, Named("port", "p1", run.Name("s", "port"))))
+            .On(HttpMethod.Get, "/v2.1/flavors/f1", FakeOpenStack.Json(HttpStatusCode.OK, "{\"flavor\": {\"id\": \"f1\", \"name\": \"" + run.Name("s", "guest") + "\", \"ram\": 128, \"vcpus\": 1, \"disk\": 1}}"))
+            .On(HttpMethod.Delete, "/v2.0/networks/n1", FakeOpenStack.Json(HttpStatusCode.NoContent, ""))
+            .On(HttpMethod.Delete, "/v2.0/subnets/sn1", FakeOpenStack.Json(HttpStatusCode.NoContent, ""))
+            .On(HttpMethod.Delete, "/v2.0/ports/p1", FakeOpenStack.Json(HttpStatusCode.NoContent, ""))
+            .On(HttpMethod.Delete, "/v2.1/flavors/f1", FakeOpenStack.Json(HttpStatusCode.Accepted, ""));
+        using var cloud = FakeCloud.Cloud(server, time);
+        var nova = await cloud.ComputeAsync(Ct);
+        var network = await cloud.NetworkAsync(Ct);
+        // In creation order, as the ledger names them.
+        Leftover[] leftovers =
+        [
+            new(ResourceKind.Flavor, run.Name("s", "guest"), "f1", null),
+            new(ResourceKind.Network, run.Name("s", "net"), "n1", null),
+            new(ResourceKind.Subnet, run.Name("s", "subnet"), "sn1", null),
+            new(ResourceKind.Port, run.Name("s", "port"), "p1", null),
+        ];
+        var cleaner = new RunCleaner(nova, cloud.ServerWaiter(nova), run, null, network: network);
+
+        var dry = await cleaner.CleanAsync(leftovers, dryRun: true, Ct);
+        Assert.DoesNotContain(server.Seen, s => s.Method == HttpMethod.Delete);
+        var outcome = await cleaner.CleanAsync(leftovers, dryRun: false, Ct);
+
+        Assert.Equal([ResourceKind.Port, ResourceKind.Subnet, ResourceKind.Network, ResourceKind.Flavor], dry.Actions.Select(a => a.Resource.Kind));
+        Assert.All(dry.Actions, a => Assert.Equal("would delete", a.Outcome));
+        Assert.Equal(["/v2.0/ports/p1", "/v2.0/subnets/sn1", "/v2.0/networks/n1", "/v2.1/flavors/f1"],
+            server.Seen.Where(s => s.Method == HttpMethod.Delete).Select(s => s.Path));
+        Assert.All(outcome.Actions, a => Assert.Equal("deleted", a.Outcome));
+    }
+
+    [Fact]
+    public void The_cleanup_order_puts_what_uses_a_resource_before_it()
+    {
+        var order = RunCleaner.Order;
+
+        Assert.Equal(Enum.GetValues<ResourceKind>().Order(), order.Order());
+        Assert.True(order.IndexOf(ResourceKind.Server) < order.IndexOf(ResourceKind.Port));
+        Assert.True(order.IndexOf(ResourceKind.Port) < order.IndexOf(ResourceKind.Subnet));
+        Assert.True(order.IndexOf(ResourceKind.Subnet) < order.IndexOf(ResourceKind.Network));
+        Assert.True(order.IndexOf(ResourceKind.Server) < order.IndexOf(ResourceKind.Flavor));
+    }
 }

@@ -106,4 +106,38 @@ public class SelectionTests
         var error = Assert.Throws<ArgumentException>(() => ScenarioSelector.Select(ids, ["pining.*"], []));
         Assert.Contains("'pining.*' matches no scenario", error.Message);
     }
+
+    /// <summary>A host with an SR-IOV NIC on cell 0 (8 VFs) and <paramref name="deviceSpec"/> in nova.conf; cell 1 has one dedicated CPU more.</summary>
+    private static DiscoveredHost SriovHost(string? deviceSpec, bool vfs = true)
+    {
+        var topology = Topology(2, smt: false);
+        var pf = new PciDevice { Address = "0000:5e:00.0", VendorId = "8086", ProductId = "158b", NumaNode = 0 };
+        var vfList = Enumerable.Range(0, vfs ? 8 : 0).Select(i => new PciDevice
+        {
+            Address = $"0000:5e:02.{i}",
+            VendorId = "8086",
+            ProductId = "154c",
+            NumaNode = 0,
+            PhysicalFunction = pf.Address,
+        }).ToList();
+        topology = topology with { PciDevices = [pf with { VirtualFunctions = [.. vfList.Select(v => v.Address)] }, .. vfList] };
+        var conf = Smog.Nova.Config.NovaConfReader.ParseIni("[compute]\ncpu_dedicated_set = 1-3,4-7\n" + (deviceSpec is null ? "" : $"[pci]\ndevice_spec = {deviceSpec}\n"), "nova.conf").Value!;
+        return Host("sriov", 7, 1, topology) with { Conf = conf };
+    }
+
+    [Fact]
+    public void Sriov_needs_vfs_on_a_physnet_and_the_far_cell_capability_a_bigger_cell_without_vfs()
+    {
+        var withPhysnet = SriovHost("""{"vendor_id": "8086", "product_id": "154c", "physical_network": "net1"}""");
+        var withoutPhysnet = SriovHost("""{"vendor_id": "8086", "product_id": "154c"}""");
+        var noVfs = SriovHost("""{"vendor_id": "8086", "product_id": "154c", "physical_network": "net1"}""", vfs: false);
+
+        Assert.Equal(8, withPhysnet.SriovVfs.Length);
+        Assert.All(withPhysnet.SriovVfs, d => Assert.Equal("net1", d.Physnet));
+        Assert.Equal((true, true), (Capability.Sriov.Test(withPhysnet), Capability.SriovFarCell.Test(withPhysnet)));
+        Assert.Equal((false, false), (Capability.Sriov.Test(withoutPhysnet), Capability.SriovFarCell.Test(withoutPhysnet)));
+        Assert.Equal(false, Capability.Sriov.Test(noVfs));
+        Assert.Null(Capability.Sriov.Test(withPhysnet with { Conf = null }));
+        Assert.Equal("no-sriov-physnet", Capability.Sriov.SkipCode);
+    }
 }

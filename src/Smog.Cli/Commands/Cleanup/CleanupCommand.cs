@@ -76,18 +76,20 @@ internal sealed class CleanupCommand(IAnsiConsole console) : AsyncCommand<Cleanu
         using var cloud = new OpenStackCloud(config);
         Smog.OpenStack.Compute.NovaClient nova;
         Smog.OpenStack.Image.ImagesClient? images = null;
+        Smog.OpenStack.Network.NetworkClient? network = null;
         try
         {
             nova = await cloud.ComputeAsync(cancellationToken);
-            // Only a run that uploaded images needs Glance.
+            // Only a run that uploaded images needs Glance; only one that made ports or networks needs Neutron.
             if (state.Leftovers.Any(l => l.Kind == ResourceKind.Image)) images = await cloud.ImagesAsync(cancellationToken);
+            if (state.Leftovers.Any(l => l.Kind is ResourceKind.Port or ResourceKind.Subnet or ResourceKind.Network)) network = await cloud.NetworkAsync(cancellationToken);
         }
         catch (Exception e) when (e is OpenStackApiException or OpenStackClientException or OpenStackResponseException or HttpRequestException)
         {
             throw new InputException($"cannot use cloud {config.Name}: {e.Message.ReplaceLineEndings(" ")}");
         }
         using var ledger = settings.DryRun ? null : RunLedger.Append(path, run);
-        var outcome = await new RunCleaner(nova, cloud.ServerWaiter(nova), run, ledger, images: images).CleanAsync(state.Leftovers, settings.DryRun, cancellationToken);
+        var outcome = await new RunCleaner(nova, cloud.ServerWaiter(nova), run, ledger, images: images, network: network).CleanAsync(state.Leftovers, settings.DryRun, cancellationToken);
         foreach (var action in outcome.Actions)
             console.MarkupLine((action.Ok ? "" : "[red]") + Markup.Escape(action.ToString()) + (action.Ok ? "" : "[/]"));
         var verb = settings.DryRun ? "would remove" : "removed";

@@ -151,7 +151,7 @@ public sealed class NovaPorts
                 if (Text(p, "device_id") != server.Id) return;
                 p["binding:host_id"] = server.Host ?? "";
                 p["status"] = server.Host is not null && server.Status == "ACTIVE" ? "ACTIVE" : "DOWN";
-                p["binding:vif_type"] = server.Host is null ? "unbound" : port.IsSriov ? "hw_veb" : "ovs";
+                p["binding:vif_type"] = server.Host is null ? "unbound" : port.VnicType == "direct-physical" ? "hostdev_physical" : port.IsSriov ? "hw_veb" : "ovs";
                 if (device is not null)
                 {
                     p["binding:profile"] = new JsonObject

@@ -16,7 +16,9 @@ namespace Smog.Cloud.Api.Network;
 /// <summary>
 /// Neutron v2.0 under <c>/network</c>: networks, subnets and ports (with <c>binding:vnic_type</c>
 /// and <c>binding:profile</c>), filters by any scalar attribute as Neutron does, project
-/// isolation, and Neutron's <c>{"NeutronError": …}</c> bodies.
+/// isolation, and Neutron's <c>{"NeutronError": …}</c> bodies. As Neutron's default policy, only
+/// admins see a network's <c>provider:*</c> attributes and a port's binding details
+/// (<c>binding:host_id</c>, <c>binding:profile</c>, <c>binding:vif_type</c>, <c>binding:vif_details</c>).
 /// </summary>
 public static class NeutronApi
 {
@@ -46,7 +48,7 @@ public static class NeutronApi
         {
             v2.MapGet($"/{plural}", (HttpContext c, NetworkStore s) => List(c, s, kind, plural));
             v2.MapGet($"/{plural}/{{id}}", (HttpContext c, NetworkStore s, string id) =>
-                Reply(new JsonObject { [kind] = Visible(c, s, kind, id, notFound) }));
+                Reply(new JsonObject { [kind] = ForCaller(Access.Caller(c), Visible(c, s, kind, id, notFound)) }));
             v2.MapDelete($"/{plural}/{{id}}", (HttpContext c, NetworkStore s, string id) => Delete(c, s, kind, id, notFound));
         }
         v2.MapPost("/networks", CreateNetworkAsync);
@@ -81,6 +83,18 @@ public static class NeutronApi
         }),
     };
 
+    /// <summary>Attributes Neutron's default policy shows to admins only.</summary>
+    private static readonly string[] AdminOnly =
+        ["provider:network_type", "provider:physical_network", "provider:segmentation_id", "binding:host_id", "binding:profile", "binding:vif_type", "binding:vif_details"];
+
+    /// <summary>A resource as the caller may see it.</summary>
+    private static JsonObject ForCaller(IssuedToken caller, JsonObject r)
+    {
+        if (caller.IsAdmin) return r;
+        foreach (var key in AdminOnly) r.Remove(key);
+        return r;
+    }
+
     private static bool CanSee(IssuedToken caller, JsonObject r) =>
         caller.IsAdmin || Text(r, "project_id") == caller.Project.Id || r["shared"] is JsonValue v && v.TryGetValue<bool>(out var shared) && shared;
 
@@ -101,7 +115,7 @@ public static class NeutronApi
             if (key is "fields" or "limit" or "marker" or "sort_key" or "sort_dir") continue;
             items = items.Where(r => r[key] is JsonValue v && values.Contains(v.TryGetValue<string>(out var text) ? text : v.ToJsonString().ToLowerInvariant()));
         }
-        return Reply(new JsonObject { [plural] = new JsonArray([.. items.Select(i => (JsonNode)i)]) });
+        return Reply(new JsonObject { [plural] = new JsonArray([.. items.Select(i => (JsonNode)ForCaller(caller, i))]) });
     }
 
     private static IResult Delete(HttpContext c, NetworkStore s, string kind, string id, string notFound)
@@ -109,7 +123,8 @@ public static class NeutronApi
         var caller = Access.Caller(c);
         var item = Visible(c, s, kind, id, notFound);
         if (!Access.Owns(caller, Text(item, "project_id") ?? "")) throw Access.Deny(ApiService.Network, $"delete_{kind}");
-        if (kind == Networks && s.All(Ports).Any(p => Text(p, "network_id") == id && Text(p, "device_owner") is { Length: > 0 } owner && !owner.StartsWith("network:", StringComparison.Ordinal)))
+        // Only the network's own ports (DHCP, router) go with it; any other port, bound or not, keeps it in use.
+        if (kind == Networks && s.All(Ports).Any(p => Text(p, "network_id") == id && !(Text(p, "device_owner") ?? "").StartsWith("network:", StringComparison.Ordinal)))
             throw new ApiException(409, $"Unable to complete operation on network {id}. There are one or more ports still in use on the network.", "NetworkInUse");
         if (kind == Networks)
         {
@@ -145,6 +160,18 @@ public static class NeutronApi
         foreach (var key in body.Select(p => p.Key).Where(k => k.StartsWith("provider:", StringComparison.Ordinal)))
             if (!caller.IsAdmin) throw Access.Deny(ApiService.Network, $"rule:create_network:{key}");
         var project = Text(body, "project_id") ?? Text(body, "tenant_id") ?? caller.Project.Id;
+        var type = Text(body, "provider:network_type") ?? "geneve";
+        var physnet = Text(body, "provider:physical_network");
+        var segment = body["provider:segmentation_id"]?.DeepClone();
+        // ML2: one flat network per physnet; a VLAN network without a segment gets the next free one of the physnet's range.
+        var onPhysnet = s.All(Networks).Where(n => physnet is not null && Text(n, "provider:physical_network") == physnet).ToList();
+        if (type == "flat" && onPhysnet.Any(n => Text(n, "provider:network_type") == "flat"))
+            throw new ApiException(409, $"Unable to create the flat network. Physical network {physnet} is in use.", "FlatNetworkInUse");
+        if (type == "vlan" && segment is null)
+        {
+            var taken = onPhysnet.Where(n => Text(n, "provider:network_type") == "vlan").Select(n => Integer(n, "provider:segmentation_id")).ToHashSet();
+            segment = JsonValue.Create((long)Enumerable.Range(1000, 1000).First(v => !taken.Contains(v)));
+        }
         var network = new JsonObject
         {
             ["id"] = NewId(),
@@ -157,9 +184,9 @@ public static class NeutronApi
             ["shared"] = Flag(body, "shared") ?? false,
             ["port_security_enabled"] = Flag(body, "port_security_enabled") ?? true,
             ["router:external"] = Flag(body, "router:external") ?? false,
-            ["provider:network_type"] = Text(body, "provider:network_type") ?? "geneve",
-            ["provider:physical_network"] = Text(body, "provider:physical_network"),
-            ["provider:segmentation_id"] = body["provider:segmentation_id"]?.DeepClone(),
+            ["provider:network_type"] = type,
+            ["provider:physical_network"] = physnet,
+            ["provider:segmentation_id"] = segment,
             ["availability_zone_hints"] = new JsonArray(),
             ["availability_zones"] = new JsonArray(),
             ["ipv4_address_scope"] = null,
@@ -171,7 +198,7 @@ public static class NeutronApi
         // The auto-allocation extension adds is_default to the create answer only.
         var created = (JsonObject)network.DeepClone();
         created.Insert(created.IndexOf("ipv4_address_scope") is var at and >= 0 ? at - 2 : created.Count, "is_default", false);
-        return Reply(new JsonObject { [Networks] = created }, 201);
+        return Reply(new JsonObject { [Networks] = ForCaller(caller, created) }, 201);
     }
 
     private static async Task<IResult> CreateSubnetAsync(HttpContext c, NetworkStore s)
@@ -228,7 +255,8 @@ public static class NeutronApi
             throw new ApiException(400, $"Invalid input for operation: binding:vnic_type '{vnic}' is not in {string.Join(", ", VnicTypes)}.", "InvalidInput");
         foreach (var adminOnly in new[] { "binding:profile", "binding:host_id" })
             if (body[adminOnly] is not null && !caller.IsAdmin) throw Access.Deny(ApiService.Network, $"rule:create_port:{adminOnly}");
-        var project = Text(network, "project_id")!;
+        // The port is the caller's (an admin may create it for another project), even on another project's shared network.
+        var project = (caller.IsAdmin ? Text(body, "project_id") ?? Text(body, "tenant_id") : null) ?? caller.Project.Id;
         var port = new JsonObject
         {
             ["id"] = NewId(),
@@ -254,7 +282,7 @@ public static class NeutronApi
         };
         Stamp(port, project, now);
         s.Put(Ports, Text(port, "id")!, port);
-        return Reply(new JsonObject { [Ports] = port.DeepClone() }, 201);
+        return Reply(new JsonObject { [Ports] = ForCaller(caller, (JsonObject)port.DeepClone()) }, 201);
     }
 
     /// <summary>One address from the network's first subnet, the next after those already taken.</summary>
@@ -282,7 +310,7 @@ public static class NeutronApi
             p["updated_at"] = now;
             p["revision_number"] = (p["revision_number"]?.GetValue<int>() ?? 1) + 1;
         });
-        return Reply(new JsonObject { [Ports] = s.Find(Ports, id) });
+        return Reply(new JsonObject { [Ports] = ForCaller(caller, s.Find(Ports, id)!) });
     }
 
     /// <summary>Each project's default security group, with an id stable for the project.</summary>

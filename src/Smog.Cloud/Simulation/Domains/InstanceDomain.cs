@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Xml.Linq;
+using Smog.Nova.Pci;
 using Smog.Cloud.Simulation.Defects;
 using Smog.Libvirt.Generation;
 using Smog.Libvirt.Syntax;
@@ -18,15 +19,21 @@ internal sealed record DomainIdentity(string InstanceName, string Uuid, string D
 /// Nova-equivalent NUMA elements (<see cref="DomainGenerator.Generate(PlanResult)"/>, the same call as
 /// <c>smog plan --xml</c>) inside the rest of what Nova 26's libvirt driver writes — name, uuid,
 /// <c>nova:instance</c> metadata, sysinfo, os, features, clock and devices, with a PCI
-/// <c>&lt;hostdev&gt;</c> for each passed-through device or VF at its host address.
+/// <c>&lt;hostdev&gt;</c> for each device of a PCI alias or <c>direct-physical</c> port, and an
+/// <c>&lt;interface type='hostdev'&gt;</c> with the port's MAC for each VF of a <c>direct</c> port,
+/// each at its host address.
 /// A defect changes the NUMA elements the way a buggy driver would (<see cref="DomainDefects"/>).
 /// </summary>
 internal static class InstanceDomain
 {
     private static readonly XNamespace Nova = "http://openstack.org/xmlns/libvirt/nova/1.1";
 
-    public static string Build(PlanResult plan, DomainIdentity id, ImmutableArray<AssignedPciDevice> pci, HostTopology host, Defect? defect)
+    public static string Build(PlanResult plan, DomainIdentity id, ImmutableArray<AssignedPciDevice> pci, ImmutableArray<PortRequest> ports,
+        HostTopology host, Defect? defect)
     {
+        // A VF of a direct (hw_veb) port is a hostdev interface; a whole device (alias, direct-physical) a plain hostdev.
+        PortRequest? VfPort(AssignedPciDevice d) => ports.FirstOrDefault(p => p.PortId == d.PortId && p.VnicType is "direct" or "macvtap");
+        var vfs = pci.Where(d => VfPort(d) is not null).ToList();
         var (generated, refusal) = DomainGenerator.Generate(plan);
         if (generated is null) throw new InvalidOperationException($"no domain for a claimed instance: {refusal}");
         var domain = DomainDefects.Apply(defect, generated, plan, host) with
@@ -35,9 +42,20 @@ internal static class InstanceDomain
             Uuid = id.Uuid,
             Metadata = Metadata(id),
             CurrentMemory = generated.Memory,
-            Devices = new DomainDevices { Hostdevs = [.. pci.Select(Hostdev)] },
+            Devices = new DomainDevices
+            {
+                Hostdevs = [.. pci.Where(d => VfPort(d) is null).Select(Hostdev)],
+                Interfaces = [.. vfs.Select(d => new DomainInterface("hostdev")
+                {
+                    Managed = "yes",
+                    Source = new DomainDeviceSource { Address = Hostdev(d).Source!.Address! with { Type = "pci" } },
+                })],
+            },
         };
         var xml = DomainWriter.Write(domain);
+        // The port's MAC comes first in the interface, as LibvirtConfigGuestInterface writes it.
+        foreach (var (element, device) in xml.Element("devices")!.Elements("interface").Zip(vfs))
+            if (VfPort(device)?.MacAddress is { } mac) element.AddFirst(new XElement("mac", new XAttribute("address", mac)));
         xml.Element("vcpu")?.SetAttributeValue("placement", "static");
         foreach (var memory in new[] { xml.Element("memory"), xml.Element("currentMemory") })
             memory?.SetAttributeValue("unit", "KiB");

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
-using Smog.Cloud.Simulation.Pci;
+using Smog.Nova.Pci;
 using Smog.Nova;
 using Smog.Nova.Constraints;
 using Smog.Nova.Scheduling;
@@ -24,7 +24,7 @@ internal sealed record ScheduleRequest
     /// instead of PCPU and no CPU traits; null when none is made.</summary>
     public ImmutableSortedDictionary<string, long>? FallbackResources { get; init; }
     public ImmutableSortedDictionary<string, TraitRequirement> FallbackTraits { get; init; } = ImmutableSortedDictionary<string, TraitRequirement>.Empty;
-    public ImmutableArray<SimPciRequest> PciRequests { get; init; } = [];
+    public ImmutableArray<DevicePciRequest> PciRequests { get; init; } = [];
     /// <summary>2.74 host: only this host is a candidate (the filters still run).</summary>
     public string? RequestedHost { get; init; }
     /// <summary><c>zone:host</c>: this host, the filters skipped.</summary>

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Smog.Cloud.Simulation.Pci;
+using Smog.Nova.Pci;
 using Smog.Cloud.Simulation.State;
 using Smog.Nova;
 using Smog.Nova.Config;

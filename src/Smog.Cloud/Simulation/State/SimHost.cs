@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Smog.Cloud.Lab;
-using Smog.Cloud.Simulation.Pci;
+using Smog.Nova.Pci;
 using Smog.Nova.Config;
 using Smog.Nova.Scheduling;
 using Smog.Topology;

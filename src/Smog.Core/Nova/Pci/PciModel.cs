@@ -6,7 +6,7 @@ using Smog.Nova.Constraints;
 using Smog.Nova.Fitting;
 using Smog.Topology;
 
-namespace Smog.Cloud.Simulation.Pci;
+namespace Smog.Nova.Pci;
 
 /// <summary>Nova's PCI device types.</summary>
 public static class PciDeviceTypes
@@ -33,15 +33,31 @@ public sealed record PciSpec(string? VendorId, string? ProductId, string? Device
 
 /// <summary>One PCI request of a boot: <paramref name="Count"/> devices matching <paramref name="Spec"/>
 /// with a NUMA affinity policy; <paramref name="PortId"/> for an SR-IOV port.</summary>
-public sealed record SimPciRequest(PciSpec Spec, int Count, PciNumaAffinityPolicy Policy, string? PortId)
+public sealed record DevicePciRequest(PciSpec Spec, int Count, PciNumaAffinityPolicy Policy, string? PortId)
 {
     public PciRequest ToEngine() => new(Count, Policy);
 }
 
 /// <summary>
+/// A Neutron port as Nova's API sees it before scheduling: its vnic type, the physnet of its
+/// network (<c>provider:physical_network</c>) and its own <c>numa_affinity_policy</c>.
+/// </summary>
+public sealed record SriovPort(string PortId, string VnicType, string? Physnet, PciNumaAffinityPolicy? Policy = null)
+{
+    /// <summary>Nova turns these ports into a PCI request for a VF (direct, macvtap) or a PF (direct-physical).</summary>
+    public bool IsSriov => IsSriovVnic(VnicType);
+
+    public static bool IsSriovVnic(string vnicType) => vnicType is "direct" or "direct-physical" or "macvtap";
+}
+
+/// <summary>A PCI device given to an instance: the host's device and what asked for it (a port id for SR-IOV).</summary>
+public sealed record AssignedPciDevice(string Address, int? NumaNode, string VendorId, string ProductId, string? PortId);
+
+/// <summary>
 /// The host side (<c>[pci] device_spec</c> → passthrough devices) and the request side
 /// (<c>pci_passthrough:alias</c> via the controller's <c>[pci] alias</c>, SR-IOV ports) of Nova's PCI
-/// handling, and the device choice of the claim. The NUMA part of the decision stays the engine's
+/// handling, and the device choice of the claim: the embedded cloud's scheduler and claims and the
+/// suite's predictor use the same model. The NUMA part of the decision stays the engine's
 /// (the fit is given the pools and requests); this only counts and picks devices.
 /// </summary>
 public static class PciModel
@@ -67,10 +83,10 @@ public static class PciModel
     /// (<c>name:count,…</c>) through the controller's aliases, then one request per SR-IOV port. The
     /// policy: the port's own, else flavor/image <c>hw:pci_numa_affinity_policy</c>, else the alias's, else legacy.
     /// </summary>
-    public static (ImmutableArray<SimPciRequest> Requests, string? Error) Requests(
-        Flavor flavor, ImageProperties image, IEnumerable<PortRequest> ports, NovaConf controller)
+    public static (ImmutableArray<DevicePciRequest> Requests, string? Error) Requests(
+        Flavor flavor, ImageProperties image, IEnumerable<SriovPort> ports, NovaConf controller)
     {
-        var requests = ImmutableArray.CreateBuilder<SimPciRequest>();
+        var requests = ImmutableArray.CreateBuilder<DevicePciRequest>();
         var flavorPolicy = PciNumaAffinity.Get(flavor, image).Policy;
         if (flavor.Spec("pci_passthrough:alias") is { } aliasSpec)
         {
@@ -85,21 +101,21 @@ public static class PciModel
                 if (index < 0) return ([], $"PCI alias {name} is not defined");
                 var alias = aliases[index];
                 var policy = flavorPolicy ?? Policy(Str(alias, "numa_policy")) ?? PciNumaAffinityPolicy.Legacy;
-                requests.Add(new SimPciRequest(new PciSpec(Hex(Str(alias, "vendor_id")), Hex(Str(alias, "product_id")), Str(alias, "device_type"), null),
+                requests.Add(new DevicePciRequest(new PciSpec(Hex(Str(alias, "vendor_id")), Hex(Str(alias, "product_id")), Str(alias, "device_type"), null),
                     count, policy, null));
             }
         }
         foreach (var port in ports.Where(p => p.IsSriov))
         {
             var type = port.VnicType == "direct-physical" ? PciDeviceTypes.Pf : PciDeviceTypes.Vf;
-            var policy = port.NumaAffinityPolicy ?? flavorPolicy ?? PciNumaAffinityPolicy.Legacy;
-            requests.Add(new SimPciRequest(new PciSpec(null, null, type, port.Physnet), 1, policy, port.PortId));
+            var policy = port.Policy ?? flavorPolicy ?? PciNumaAffinityPolicy.Legacy;
+            requests.Add(new DevicePciRequest(new PciSpec(null, null, type, port.Physnet), 1, policy, port.PortId));
         }
         return (requests.ToImmutable(), null);
     }
 
     /// <summary>PciPassthroughFilter: enough free matching devices on the host, NUMA aside (requests consume in order).</summary>
-    public static bool Supports(IReadOnlyList<PassthroughDevice> free, ImmutableArray<SimPciRequest> requests)
+    public static bool Supports(IReadOnlyList<PassthroughDevice> free, ImmutableArray<DevicePciRequest> requests)
     {
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var request in requests)
@@ -112,7 +128,7 @@ public static class PciModel
     }
 
     /// <summary>The pools the engine's fit sees: free devices matching any request, counted per NUMA node.</summary>
-    public static ImmutableArray<PciPool> Pools(IReadOnlyList<PassthroughDevice> free, ImmutableArray<SimPciRequest> requests) =>
+    public static ImmutableArray<PciPool> Pools(IReadOnlyList<PassthroughDevice> free, ImmutableArray<DevicePciRequest> requests) =>
         [.. free.Where(d => requests.Any(r => r.Spec.Matches(d)))
             .GroupBy(d => d.NumaNode)
             .OrderBy(g => g.Key ?? int.MaxValue)
@@ -123,7 +139,7 @@ public static class PciModel
     /// first when it has a NUMA topology (only those under <c>required</c>, as the fit already
     /// proved they suffice), then the rest per policy; in address order. Null when the devices run out.
     /// </summary>
-    public static ImmutableArray<AssignedPciDevice>? Assign(IReadOnlyList<PassthroughDevice> free, ImmutableArray<SimPciRequest> requests,
+    public static ImmutableArray<AssignedPciDevice>? Assign(IReadOnlyList<PassthroughDevice> free, ImmutableArray<DevicePciRequest> requests,
         ISet<int>? instanceCells, HostTopology topology, bool preferFar = false)
     {
         var taken = new HashSet<string>(StringComparer.Ordinal);
