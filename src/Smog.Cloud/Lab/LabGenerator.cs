@@ -65,11 +65,12 @@ public static class LabGenerator
         """,
         """
             topology:
-              sockets: 2
-              cells: 2
+              sockets: 3
+              cells: 3
               cores_per_cell: 8
               threads_per_core: 1
               memory_per_cell: 32GiB
+              pages_per_cell: { 2M: 512 }
               pci:
                 - { address: "0000:5e:00.0", cell: 0, vendor_id: "8086", product_id: "158b", kind: pf, vfs: 8, vf_product_id: "154c" }
                 - { address: "0000:d8:00.0", cell: 1, vendor_id: "8086", product_id: "158b", kind: pf, vfs: 8, vf_product_id: "154c" }
@@ -77,8 +78,8 @@ public static class LabGenerator
               [DEFAULT]
               reserved_host_memory_mb = 512
               [compute]
-              cpu_shared_set = 0,8
-              cpu_dedicated_set = 1-7,9-15
+              cpu_shared_set = 0,1,8,9,16
+              cpu_dedicated_set = 2-7,10-15,17-23
               [pci]
               device_spec = {"vendor_id": "8086", "product_id": "154c", "physical_network": "sriovnet"}
         """,

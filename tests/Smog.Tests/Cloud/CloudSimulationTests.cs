@@ -325,7 +325,7 @@ public class CloudSimulationTests
         Assert.Equal("MIGRATING", h.Cloud.LiveMigrate(server.Id, "compute-3").Status);
         var moved = h.Settle(server.Id);
         Assert.Equal(("ACTIVE", "compute-3"), (moved.Status, moved.Host));
-        Assert.True(moved.Placement!.Fitted!.Cells[0].PinnedHostCpus.IsSubsetOf(CpuSet.Parse("1-7,9-15")));
+        Assert.True(moved.Placement!.Fitted!.Cells[0].PinnedHostCpus.IsSubsetOf(CpuSet.Parse("2-7,10-15,17-23")));
         Assert.Empty(h.Cloud.ResourceProviders().Single(rp => rp.Name == "compute-0").Allocations);
         Assert.Empty(h.Verify(moved).Where(f => f.Severity == Severity.Error));
 
@@ -350,7 +350,7 @@ public class CloudSimulationTests
         Assert.DoesNotContain("HW_CPU_HYPERTHREADING", c0.Traits);
         Assert.Contains("HW_CPU_HYPERTHREADING", h.Cloud.ResourceProviders().Single(rp => rp.Name == "compute-2").Traits);
         Assert.Contains("COMPUTE_NODE", c0.Traits);
-        Assert.Equal(new InventoryRecord(2, 0, 1, 2, 1, 16.0), h.Cloud.ResourceProviders().Single(rp => rp.Name == "compute-3").Inventories["VCPU"]);
+        Assert.Equal(new InventoryRecord(5, 0, 1, 5, 1, 16.0), h.Cloud.ResourceProviders().Single(rp => rp.Name == "compute-3").Inventories["VCPU"]);
         Assert.Equal(new ConsumerAllocations(ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>>.Empty,
             ImmutableSortedDictionary<string, long>.Empty, 0, null, null).ByProvider, h.Cloud.Allocations("nobody").ByProvider);
     }
@@ -365,7 +365,7 @@ public class CloudSimulationTests
         Assert.Equal([(server.Id, server.InstanceName)], c0.Servers);
         Assert.Equal("compute-0", h.Cloud.Hypervisor(c0.Id)!.HypervisorHostname);
         var stats = h.Cloud.Statistics();
-        Assert.Equal((4, 4 + 4 + 4 + 2, 2 * 131072L + 2 * 65536L), (stats.Count, stats.Vcpus, stats.MemoryMiB));
+        Assert.Equal((4, 4 + 4 + 4 + 5, 2 * 131072L + 65536L + 98304L), (stats.Count, stats.Vcpus, stats.MemoryMiB));
         Assert.Contains("\"threads\":2", h.Cloud.Hypervisor("compute-2")!.CpuInfo);
     }
 
