@@ -89,6 +89,10 @@ public static class NovaConfEditor
         return changes.Count == 0 ? new ConfEditResult(text, []) : new ConfEditResult(doc.Text, [.. changes]);
     }
 
+    /// <summary>The option's values in file order (empty when unset), continuation lines joined with a newline.</summary>
+    public static ImmutableArray<string> Values(string text, string section, string option) =>
+        IniDocument.Parse(text).Values(section, option);
+
     /// <summary>
     /// The edit that enables <paramref name="filter"/>: the current list (Zed's default list when
     /// the option is unset, since setting it replaces the default) with the filter appended once.
