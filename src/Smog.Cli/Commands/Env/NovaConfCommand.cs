@@ -129,7 +129,7 @@ internal sealed class NovaConfCommand(IAnsiConsole console) : AsyncCommand<NovaC
                 var (before, after) = (NovaConfEditor.Values(files[i].Text, section, option), NovaConfEditor.Values(texts[i], section, option));
                 if (before.SequenceEqual(after)) continue;
                 console.WriteLine(option == NovaConfEditor.FilterOption && !after.IsEmpty
-                    ? $"  [{section}] {option}: {(before.IsEmpty ? "Zed's default" : "the list")} + {string.Join(", ", Filters(after).Except(Filters(before).DefaultIfEmpty()).Except(before.IsEmpty ? NovaConf.DefaultEnabledFilters : []))}"
+                    ? $"  [{section}] {option}: {(before.IsEmpty ? "Zed's default" : "the list")} + {string.Join(", ", Filters(after).Except(before.IsEmpty ? NovaConf.DefaultEnabledFilters : Filters(before)))}"
                     : $"  [{section}] {option}: {Show(before)} -> {Show(after)}");
             }
         }
