@@ -54,6 +54,7 @@ internal static class CommandRegistry
             env.SetDescription("Build the NUMA test environment on real hosts, with a journal that undoes every edit");
             env.AddCommand<Commands.Env.NovaConfCommand>("nova-conf").WithDescription("Edit a host's nova.conf (journaled; --preset numa|pinning|hugepages; --restart waits for Nova)");
             env.AddCommand<Commands.Env.HugePagesCommand>("hugepages").WithDescription("Allocate huge pages on a host through sysfs (journaled), report what the kernel granted per node");
+            env.AddCommand<Commands.Env.CheckCommand>("check").WithDescription("Preflight: each compute host's NUMA facts, which scenarios can run, and the smog env command for the rest");
             env.AddCommand<Commands.Env.RestoreCommand>("restore").WithDescription("Undo smog env edits from the journal, newest first (also after a crash)");
         })),
     ];

@@ -30,6 +30,8 @@ internal sealed class RestoreCommand(IAnsiConsole console) : AsyncCommand<Restor
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // An inventory named on the command line is read first, so a bad one is reported even with nothing to restore.
+        var given = settings.Inventory is null ? null : EnvHosts.Inventory(settings.Inventory);
         var journalPath = EnvHosts.JournalPath(settings.StateDir);
         var editor = new JournaledEditor(new FileJournal(journalPath));
         IReadOnlyList<string> hosts;
@@ -46,7 +48,7 @@ internal sealed class RestoreCommand(IAnsiConsole console) : AsyncCommand<Restor
             console.WriteLine($"nothing to restore ({journalPath})");
             return ExitCodes.Ok;
         }
-        var inventory = EnvHosts.Inventory(settings.Inventory);
+        var inventory = given ?? EnvHosts.Inventory(null);
         var refused = 0;
         foreach (var name in hosts)
         {
