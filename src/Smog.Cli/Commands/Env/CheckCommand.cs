@@ -142,7 +142,7 @@ internal sealed class CheckCommand(IAnsiConsole console) : AsyncCommand<CheckCom
         console.WriteLine($"preflight of {target}");
         foreach (var report in hosts)
         {
-            var table = new FittedTable(new Column(report.Host.Name), new Column("") { MinWidth = 24 }) { Title = $"compute host {report.Host.Name}" };
+            var table = new FittedTable(new Column("fact"), new Column("value") { MinWidth = 24 }) { Title = $"compute host {report.Host.Name}", ShowHeaders = false };
             foreach (var (key, value) in Facts(report)) table.AddRow(key, value);
             table.Write(console);
         }
