@@ -10,7 +10,7 @@ namespace Smog.Cli;
 internal static class CommandRegistry
 {
     /// <summary>Verbs that only group sub-verbs (<c>smog xml fake-numa</c>).</summary>
-    public static readonly IReadOnlySet<string> Branches = new HashSet<string>(StringComparer.Ordinal) { "xml", "bench", "cloud" };
+    public static readonly IReadOnlySet<string> Branches = new HashSet<string>(StringComparer.Ordinal) { "xml", "bench", "cloud", "env" };
 
     /// <summary>
     /// Registers the verbs. When the first argument names a verb, only that verb is registered:
@@ -48,6 +48,14 @@ internal static class CommandRegistry
         {
             cloud.SetDescription("Smog's embedded OpenStack cloud (serve: run it on 127.0.0.1 for any OpenStack client)");
             cloud.AddCommand<Commands.Cloud.CloudServeCommand>("serve").WithDescription("Run the embedded cloud on 127.0.0.1 until Ctrl-C; writes clouds.yaml and an inventory");
+        })),
+        ("env", c => c.AddBranch("env", env =>
+        {
+            env.SetDescription("Build the NUMA test environment on real hosts, with a journal that undoes every edit");
+            env.AddCommand<Commands.Env.NovaConfCommand>("nova-conf").WithDescription("Edit a host's nova.conf (journaled; --preset numa|pinning|hugepages; --restart waits for Nova)");
+            env.AddCommand<Commands.Env.HugePagesCommand>("hugepages").WithDescription("Allocate huge pages on a host through sysfs (journaled), report what the kernel granted per node");
+            env.AddCommand<Commands.Env.CheckCommand>("check").WithDescription("Preflight: each compute host's NUMA facts, which scenarios can run, and the smog env command for the rest");
+            env.AddCommand<Commands.Env.RestoreCommand>("restore").WithDescription("Undo smog env edits from the journal, newest first (also after a crash)");
         })),
     ];
 

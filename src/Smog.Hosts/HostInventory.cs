@@ -18,6 +18,12 @@ public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ss
     /// <summary>Set exactly when access is embedded.</summary>
     public Embedded.EmbeddedTarget? Embedded { get; init; }
 
+    /// <summary>The nova.conf files nova-compute reads, in order (later wins); empty: Debian's two (<c>nova_conf</c>).</summary>
+    public ImmutableArray<string> NovaConfPaths { get; init; } = [];
+
+    /// <summary>The shell command that restarts nova-compute on the host (<c>restart</c>), for <c>smog env nova-conf --restart</c>.</summary>
+    public string? RestartCommand { get; init; }
+
     /// <summary>Words put before every program run on the host (<c>command_prefix</c>: <c>podman exec nova_libvirt</c>, <c>sudo -n</c>).</summary>
     public ImmutableArray<string> CommandPrefix { get; init; } = [];
 

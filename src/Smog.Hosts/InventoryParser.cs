@@ -21,8 +21,11 @@ namespace Smog.Hosts;
 ///     connect_timeout: 10      # ssh: seconds
 ///     connect_attempts: 4      # ssh: tries while the port refuses connections
 ///     libvirt_uri: qemu:///system      # optional: virsh -c URI on that host
+///     nova_conf: [/etc/nova/nova.conf, /etc/nova/nova-compute.conf]  # optional: files nova-compute reads, later wins
+///     restart: systemctl restart nova-compute   # optional: shell command for smog env nova-conf --restart
 ///     command_prefix: [podman, exec, nova_libvirt]  # ssh/local: put before every program (a list, or one shell-like string)
 ///     files_root: /var/lib/smog-lab/sim/compute-0/root  # ssh/local: absolute paths read/listed resolve under it
+///     sudo: true               # ssh/local: run programs as root with sudo -n (before command_prefix; file reads stay plain)
 ///   - name: compute-0
 ///     access: embedded         # a simulated host of `smog cloud serve` (it writes these entries)
 ///     url: http://127.0.0.1:40123/smog/hosts/compute-0   # embedded: required
@@ -34,7 +37,7 @@ namespace Smog.Hosts;
 public static class InventoryParser
 {
     private static readonly string[] Fields =
-        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "command_prefix", "files_root"];
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "nova_conf", "restart", "command_prefix", "files_root", "sudo"];
 
     private static readonly string[] SshOnly =
         ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts"];
@@ -119,6 +122,7 @@ public static class InventoryParser
             };
 
             var name = Text("name") ?? throw Error(node, $"{at}.name", "missing (every host needs a name)");
+            var env = new EnvFields(NovaConfPaths(values, at), Text("restart"));
             var access = Text("access") switch
             {
                 "ssh" => HostAccess.Ssh,
@@ -130,7 +134,9 @@ public static class InventoryParser
             };
             var libvirtUri = Text("libvirt_uri");
             var (prefix, filesRoot) = (CommandPrefix(values, at), FilesRoot(values, at));
-            if (access == HostAccess.Embedded && new[] { "command_prefix", "files_root" }.FirstOrDefault(values.ContainsKey) is { } wrapped)
+            // sudo is a convenience for the prefix: sudo -n (never a password prompt) before command_prefix.
+            if (Flag("sudo")) prefix = ["sudo", "-n", .. prefix];
+            if (access == HostAccess.Embedded && new[] { "command_prefix", "files_root", "sudo" }.FirstOrDefault(values.ContainsKey) is { } wrapped)
                 throw Error(values[wrapped], $"{at}.{wrapped}", "only for access: local or ssh (an embedded host answers its own commands)");
             if (access != HostAccess.Embedded && values.TryGetValue("url", out var url))
                 throw Error(url, $"{at}.url", "only for access: embedded");
@@ -142,13 +148,13 @@ public static class InventoryParser
                 if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                     throw Error(values["url"], $"{at}.url", $"expected an http(s) URL, found '{address}'");
                 var keyPath = FullPath(Text("key") ?? throw Error(node, $"{at}.key", "missing (the host-access key file smog cloud serve wrote)"));
-                return new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath) };
+                return env.Apply(new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath) });
             }
             if (access == HostAccess.Local)
             {
                 if (SshOnly.FirstOrDefault(values.ContainsKey) is { } extra)
                     throw Error(values[extra], $"{at}.{extra}", "only for access: ssh (this host is local)");
-                return new InventoryHost(name, access, null, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot };
+                return env.Apply(new InventoryHost(name, access, null, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot });
             }
             var target = new SshTarget
             {
@@ -163,7 +169,29 @@ public static class InventoryParser
                 ConnectTimeout = TimeSpan.FromSeconds(Number("connect_timeout", 10, 1, 600)),
                 ConnectAttempts = Number("connect_attempts", 4, 1, 10),
             };
-            return new InventoryHost(name, access, target, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot };
+            return env.Apply(new InventoryHost(name, access, target, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot });
+        }
+
+        /// <summary><c>nova_conf</c>: one absolute path or a list of them.</summary>
+        private ImmutableArray<string> NovaConfPaths(Dictionary<string, YamlNode> values, string at)
+        {
+            if (!values.TryGetValue("nova_conf", out var node)) return [];
+            var items = node is YamlSequenceNode list ? list.Children : [node];
+            var paths = ImmutableArray.CreateBuilder<string>();
+            for (var i = 0; i < items.Count; i++)
+            {
+                var field = node is YamlSequenceNode ? $"{at}.nova_conf[{i}]" : $"{at}.nova_conf";
+                if (items[i] is not YamlScalarNode { Value: { Length: > 0 } p } || !p.StartsWith('/'))
+                    throw Error(items[i], field, "expected an absolute path on the host");
+                paths.Add(p);
+            }
+            return paths.Count > 0 ? paths.ToImmutable() : throw Error(node, $"{at}.nova_conf", "expected a path or a list of paths");
+        }
+
+        /// <summary>What <c>smog env</c> needs of a host, whatever its access.</summary>
+        private sealed record EnvFields(ImmutableArray<string> NovaConf, string? Restart)
+        {
+            public InventoryHost Apply(InventoryHost host) => host with { NovaConfPaths = NovaConf, RestartCommand = Restart };
         }
 
         /// <summary><c>command_prefix</c>: a list of words, or one string split like a shell word list.</summary>

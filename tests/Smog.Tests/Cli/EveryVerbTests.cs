@@ -210,6 +210,11 @@ public sealed class EveryVerbTests : IDisposable
         var l1 = Fixtures.PathOf("domains/virsh-dumpxml-running-kvm-hostpassthrough.xml");
         var output = Path.Combine(_dir, "out.xml");
 
+        var novaConf = Write("nova.conf", "[DEFAULT]\ndebug = false\n");
+        var envInventory = Write("env-hosts.yml", $"hosts:\n  - name: here\n    access: local\n    nova_conf: {novaConf}\n");
+        var envState = Path.Combine(_dir, "env-state");
+        string[] NovaConf(string inv) => ["env", "nova-conf", "--host", "here", "--inventory", inv, "--state-dir", envState, "--set", "compute.cpu_shared_set=0", "--dry-run"];
+        string[] HugePages(string inv) => ["env", "hugepages", "--host", "here", "--inventory", inv, "--state-dir", envState, "--size", "2M", "--count", "0", "--dry-run"];
         var runConfig = Write("run.yml", "image: smog-blank\nscenarios: [\"numa.*\"]\n");
         var stateDir = Directory.CreateDirectory(Path.Combine(_dir, "state")).FullName;
         string[] Run(string config, string inv, string junit, string json, string html) =>
@@ -272,6 +277,12 @@ public sealed class EveryVerbTests : IDisposable
             {
                 ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
                 ["--expected"] = bad => ["bench", "fit", "--cases", cases, "--expected", bad, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
+            }),
+            ["env nova-conf"] = (NovaConf(envInventory), new() { ["--inventory"] = NovaConf }),
+            ["env hugepages"] = (HugePages(envInventory), new() { ["--inventory"] = HugePages }),
+            ["env restore"] = (["env", "restore", "--inventory", envInventory, "--state-dir", envState], new()
+            {
+                ["--inventory"] = bad => ["env", "restore", "--inventory", bad, "--state-dir", envState],
             }),
             // No file options: a generated lab.
             ["bench cloud"] = (["bench", "cloud", "--hosts", "4", "--instances", "8", "--decisions", "4"], new()),
