@@ -10,7 +10,7 @@ namespace Smog.Cli;
 internal static class CommandRegistry
 {
     /// <summary>Verbs that only group sub-verbs (<c>smog xml fake-numa</c>).</summary>
-    public static readonly IReadOnlySet<string> Branches = new HashSet<string>(StringComparer.Ordinal) { "xml", "bench", "cloud" };
+    public static readonly IReadOnlySet<string> Branches = new HashSet<string>(StringComparer.Ordinal) { "xml", "bench", "cloud", "env" };
 
     /// <summary>
     /// Registers the verbs. When the first argument names a verb, only that verb is registered:
@@ -48,6 +48,12 @@ internal static class CommandRegistry
         {
             cloud.SetDescription("Smog's embedded OpenStack cloud (serve: run it on 127.0.0.1 for any OpenStack client)");
             cloud.AddCommand<Commands.Cloud.CloudServeCommand>("serve").WithDescription("Run the embedded cloud on 127.0.0.1 until Ctrl-C; writes clouds.yaml and an inventory");
+        })),
+        ("env", c => c.AddBranch("env", env =>
+        {
+            env.SetDescription("Build the NUMA test environment on real hosts (nested virtualisation, fake-NUMA L1s)");
+            env.AddCommand<Commands.Env.EnvNestedCommand>("nested").WithDescription("Enable nested virtualisation on the L0s and give each L1 a CPU that exposes vmx/svm");
+            env.AddCommand<Commands.Env.EnvFakeNumaCommand>("fake-numa").WithDescription("Give a real L1 hypervisor a fake NUMA layout (backup, shutdown, define, start, confirm)");
         })),
     ];
 

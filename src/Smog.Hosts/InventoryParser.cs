@@ -21,6 +21,11 @@ namespace Smog.Hosts;
 ///     connect_timeout: 10      # ssh: seconds
 ///     connect_attempts: 4      # ssh: tries while the port refuses connections
 ///     libvirt_uri: qemu:///system      # optional: virsh -c URI on that host
+///     parent: l0-1             # optional: this host is an L1 guest: the inventory host it runs on
+///     domain: compute-1        # with parent: its libvirt domain name there (default: name)
+///     passthrough: host-model  # with parent: CPU mode `smog env nested` gives it (host-model, passthrough, none)
+///   - name: l1-no-network      # with parent and no access/address: reached only through its parent
+///     parent: l0-1
 ///   - name: compute-0
 ///     access: embedded         # a simulated host of `smog cloud serve` (it writes these entries)
 ///     url: http://127.0.0.1:40123/smog/hosts/compute-0   # embedded: required
@@ -32,7 +37,7 @@ namespace Smog.Hosts;
 public static class InventoryParser
 {
     private static readonly string[] Fields =
-        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url"];
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "parent", "domain", "passthrough"];
 
     private static readonly string[] SshOnly =
         ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts"];
@@ -77,6 +82,9 @@ public static class InventoryParser
                 throw reader.Error(list.Children[i], $"hosts[{i}].name", $"duplicate host name '{host.Name}'");
             hosts.Add(host);
         }
+        for (var i = 0; i < hosts.Count; i++)
+            if (hosts[i].Guest is { } guest && (guest.Parent == hosts[i].Name || hosts.All(h => h.Name != guest.Parent)))
+                throw reader.Error(list.Children[i], $"hosts[{i}].parent", $"'{guest.Parent}' is not another host of this inventory");
         return new HostInventory(source, hosts.ToImmutable());
     }
 
@@ -123,10 +131,12 @@ public static class InventoryParser
                 "local" => HostAccess.Local,
                 "embedded" => HostAccess.Embedded,
                 null => values.ContainsKey("address") ? HostAccess.Ssh
+                    : values.ContainsKey("parent") ? HostAccess.None
                     : throw Error(node, $"{at}.access", "missing (ssh with an address, or local)"),
                 var s => throw Error(values["access"], $"{at}.access", $"expected ssh, local or embedded, found '{s}'"),
             };
             var libvirtUri = Text("libvirt_uri");
+            var guest = Guest(Text("parent"), Text("domain"), Text("passthrough"));
             if (access != HostAccess.Embedded && values.TryGetValue("url", out var url))
                 throw Error(url, $"{at}.url", "only for access: embedded");
             if (access == HostAccess.Embedded)
@@ -137,13 +147,13 @@ public static class InventoryParser
                 if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                     throw Error(values["url"], $"{at}.url", $"expected an http(s) URL, found '{address}'");
                 var keyPath = FullPath(Text("key") ?? throw Error(node, $"{at}.key", "missing (the host-access key file smog cloud serve wrote)"));
-                return new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath) };
+                return new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath), Guest = guest };
             }
-            if (access == HostAccess.Local)
+            if (access is HostAccess.Local or HostAccess.None)
             {
                 if (SshOnly.FirstOrDefault(values.ContainsKey) is { } extra)
-                    throw Error(values[extra], $"{at}.{extra}", "only for access: ssh (this host is local)");
-                return new InventoryHost(name, access, null, libvirtUri);
+                    throw Error(values[extra], $"{at}.{extra}", $"only for access: ssh (this host is {(access == HostAccess.Local ? "local" : "reached through its parent")})");
+                return new InventoryHost(name, access, null, libvirtUri) { Guest = guest };
             }
             var target = new SshTarget
             {
@@ -158,7 +168,26 @@ public static class InventoryParser
                 ConnectTimeout = TimeSpan.FromSeconds(Number("connect_timeout", 10, 1, 600)),
                 ConnectAttempts = Number("connect_attempts", 4, 1, 10),
             };
-            return new InventoryHost(name, access, target, libvirtUri);
+            return new InventoryHost(name, access, target, libvirtUri) { Guest = guest };
+
+            GuestOf? Guest(string? parent, string? domain, string? passthrough)
+            {
+                if (parent is null)
+                {
+                    if (new[] { "domain", "passthrough" }.FirstOrDefault(values.ContainsKey) is { } orphan)
+                        throw Error(values[orphan], $"{at}.{orphan}", "only with parent (the host this L1 guest runs on)");
+                    return null;
+                }
+                var mode = passthrough switch
+                {
+                    null => NestedCpuMode.Keep,
+                    "host-model" => NestedCpuMode.HostModel,
+                    "passthrough" or "host-passthrough" => NestedCpuMode.HostPassthrough,
+                    "none" => NestedCpuMode.Keep,
+                    var s => throw Error(values["passthrough"], $"{at}.passthrough", $"expected host-model, passthrough or none, found '{s}'"),
+                };
+                return new GuestOf(parent, domain ?? name, mode);
+            }
         }
 
         private string FullPath(string path)
