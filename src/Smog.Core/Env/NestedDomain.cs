@@ -38,7 +38,7 @@ public static class NestedDomainPlanner
             if (l0Model is null) return new NestedDomainPlan(name, null, "unchanged", "the L0's virsh capabilities name no CPU model");
             var features = cpu.Mode == "custom" ? cpu.Features.Where(f => f.Name != module.Flag) : [];
             var requireFlag = new DomainCpuFeature("require", module.Flag);
-            if (cpu.Mode == "custom" && cpu.Model?.Value == l0Model.Model && cpu.Features.Contains(requireFlag))
+            if (cpu.Mode == "custom" && cpu.Model?.Value == l0Model.Model && cpu.Features.Any(f => f.Policy == "require" && f.Name == module.Flag))
                 return new NestedDomainPlan(name, null, $"already custom {l0Model.Model} with {module.Flag} required", null);
             desired = cpu with
             {

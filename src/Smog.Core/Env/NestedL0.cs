@@ -78,10 +78,13 @@ public static class NestedL0Planner
             return new NestedL0Plan(facts.Host, null, [], [$"CPU vendor '{vendor}' is neither GenuineIntel nor AuthenticAMD: no KVM nesting to enable"], []);
         }
         notes.Add($"CPU {module.Vendor} → module {module.Module}");
-        if (!KvmModule.HasFlag(facts.CpuInfo, module.Flag))
-            blockers.Add($"the CPU has no '{module.Flag}' flag: hardware virtualisation is not offered to this machine (enable it in the firmware, or in the outer hypervisor if this L0 is itself a guest)");
-        var enabled = facts.NestedParameter?.Trim() is "1" or "Y" or "y";
         notes.Add(facts.NestedParameter is null ? $"{module.Module} is not loaded" : $"{module.Module} nested={facts.NestedParameter.Trim()}");
+        // Without the flag no module option helps: change nothing on this L0.
+        if (!KvmModule.HasFlag(facts.CpuInfo, module.Flag))
+            return new NestedL0Plan(facts.Host, module, [],
+                [$"the CPU has no '{module.Flag}' flag: hardware virtualisation is not offered to this machine (enable it in the firmware, or in the outer hypervisor if this L0 is itself a guest); nothing changed here"],
+                notes.ToImmutable());
+        var enabled = facts.NestedParameter?.Trim() is "1" or "Y" or "y";
 
         var wanted = new NestedL0Plan(facts.Host, module, [], [], []).ModprobeContent;
         var persistent = facts.ModprobeFile == wanted;
@@ -89,7 +92,7 @@ public static class NestedL0Planner
         else notes.Add($"{NestedL0Plan.ModprobePath} already enables it");
 
         // A loaded module without nesting needs a reload; one that is not loaded picks the option up when it loads.
-        if (facts.NestedParameter is not null && !enabled && blockers.Count == 0)
+        if (facts.NestedParameter is not null && !enabled)
         {
             if (facts.RunningDomains.IsEmpty) steps.Add(L0Step.ReloadModule);
             else blockers.Add($"{module.Module} is loaded without nesting and guests run ({string.Join(", ", facts.RunningDomains)}): reload the module when they are stopped, or reboot");

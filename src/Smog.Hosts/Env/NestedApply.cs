@@ -69,7 +69,7 @@ public sealed class NestedApply(JournaledEditor journal, string backupDirectory,
                 _ => "none",
             };
             var p = NestedDomainPlanner.Plan(current.Value, mode, hostModel, module);
-            say($"{l1.Name} (L1 domain '{name}' on {target.L0.Name}): {(p.Changes ? p.Summary : p.Summary)}");
+            say($"{l1.Name} (L1 domain '{name}' on {target.L0.Name}): {p.Summary}");
             if (p.Blocker is { } blocker) { say($"  ! {blocker}"); problems++; }
             else if (p.Changes) say($"  - back up, shut down gracefully, define, start again if it was running");
             else say("  = nothing to change");
