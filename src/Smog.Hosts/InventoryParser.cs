@@ -84,7 +84,7 @@ public static class InventoryParser
         }
         for (var i = 0; i < hosts.Count; i++)
             if (hosts[i].Guest is { } guest && (guest.Parent == hosts[i].Name || hosts.All(h => h.Name != guest.Parent)))
-                throw reader.Error(list.Children[i], $"hosts[{i}].parent", $"'{guest.Parent}' is not another host of this inventory");
+                throw reader.Error(((YamlMappingNode)list.Children[i]).Children[new YamlScalarNode("parent")], $"hosts[{i}].parent", $"'{guest.Parent}' is not another host of this inventory");
         return new HostInventory(source, hosts.ToImmutable());
     }
 
