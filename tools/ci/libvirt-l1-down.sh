@@ -6,7 +6,9 @@ D=${1:?usage: libvirt-l1-down.sh DIR}
 LV=$D/lv
 URI="qemu:///system?socket=$LV/run/libvirt-sock"
 if [ -S "$LV/run/libvirt-sock" ]; then
-  for dom in $(virsh -c "$URI" list --name 2>/dev/null); do virsh -c "$URI" destroy "$dom" >/dev/null 2>&1; done
+  virsh -c "$URI" list --name 2>/dev/null | while IFS= read -r dom; do
+    [ -n "$dom" ] && virsh -c "$URI" destroy -- "$dom" >/dev/null 2>&1
+  done
 fi
 stop() {
   local pidfile=$1 name=$2 pid

@@ -73,7 +73,8 @@ expand() {  # "0-2,5" -> "0 1 2 5"
 }
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* | wc -l)
 echo "smog-l1: begin"
-echo "available: $nodes nodes (0-$((nodes - 1)))"
+# numactl -H spelling: "(0)" for one node, "(0-N)" for more
+if [ "$nodes" = 1 ]; then echo "available: 1 nodes (0)"; else echo "available: $nodes nodes (0-$((nodes - 1)))"; fi
 for n in $(seq 0 $((nodes - 1))); do
   d=/sys/devices/system/node/node$n
   echo "node $n cpus: $(expand "$(cat $d/cpulist)")"
@@ -155,6 +156,8 @@ cat >"$D/smog-l1.xml" <<XML
   </devices>
 </domain>
 XML
+# a definition left from an earlier run in the same DIR is replaced (libvirt keeps its uuid otherwise)
+virsh -c "$URI" undefine smog-l1 >/dev/null 2>&1 || true
 virsh -c "$URI" define "$D/smog-l1.xml" >/dev/null || die "virsh define failed"
 virsh -c "$URI" dumpxml --inactive smog-l1 >"$D/smog-l1.defined.xml"
 
