@@ -209,6 +209,9 @@ public sealed class EveryVerbTests : IDisposable
         var topology = Write("host-topology.json", CliRunner.Run(["discover", "--from", caps, "--output", "json"]).Out);
         var l1 = Fixtures.PathOf("domains/virsh-dumpxml-running-kvm-hostpassthrough.xml");
         var output = Path.Combine(_dir, "out.xml");
+        var envInventory = Write("env-hosts.yml", "hosts:\n  - name: here\n    access: local\n    libvirt_uri: test:///default\n  - name: l1\n    parent: here\n    domain: test\n");
+        string[] EnvFakeNuma(string inv) =>
+            ["env", "fake-numa", "--inventory", inv, "--host", "l1", "--cells", "2", "--memory-per-cell", "512", "--resize", "--dry-run"];
 
         var runConfig = Write("run.yml", "image: smog-blank\nscenarios: [\"numa.*\"]\n");
         var stateDir = Directory.CreateDirectory(Path.Combine(_dir, "state")).FullName;
@@ -272,6 +275,15 @@ public sealed class EveryVerbTests : IDisposable
             {
                 ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
                 ["--expected"] = bad => ["bench", "fit", "--cases", cases, "--expected", bad, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
+            }),
+            // The libvirt test driver as the L0: dry runs read its domain "test" and change nothing.
+            ["env nested"] = (["env", "nested", "--inventory", envInventory, "--dry-run"], new()
+            {
+                ["--inventory"] = bad => ["env", "nested", "--inventory", bad, "--dry-run"],
+            }),
+            ["env fake-numa"] = (EnvFakeNuma(envInventory), new()
+            {
+                ["--inventory"] = bad => EnvFakeNuma(bad),
             }),
             // No file options: a generated lab.
             ["bench cloud"] = (["bench", "cloud", "--hosts", "4", "--instances", "8", "--decisions", "4"], new()),

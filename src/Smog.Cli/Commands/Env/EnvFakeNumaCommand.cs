@@ -70,8 +70,7 @@ internal sealed class EnvFakeNumaCommand(IAnsiConsole console) : AsyncCommand<En
         public int BootTimeout { get; init; } = 300;
 
         [CommandOption("--backup-dir <DIR>")]
-        [Description("Directory on the parent for domain XML backups")]
-        [DefaultValue(DomainBackups.DefaultDirectory)]
+        [Description("Directory on the parent for domain XML backups (default: /var/lib/smog/domain-backups)")]
         public string BackupDir { get; init; } = DomainBackups.DefaultDirectory;
 
         public override ValidationResult Validate()

@@ -35,12 +35,11 @@ internal sealed class EnvNestedCommand(IAnsiConsole console) : AsyncCommand<EnvN
         public int ShutdownTimeout { get; init; } = 120;
 
         [CommandOption("--backup-dir <DIR>")]
-        [Description("Directory on each L0 for domain XML backups")]
-        [DefaultValue(DomainBackups.DefaultDirectory)]
+        [Description("Directory on each L0 for domain XML backups (default: /var/lib/smog/domain-backups)")]
         public string BackupDir { get; init; } = DomainBackups.DefaultDirectory;
 
-        [CommandOption("--journal <FILE>")]
-        [Description("Journal of file edits on this machine (undo with smog env restore)")]
+        [CommandOption("--journal <PATH>")]
+        [Description("Journal of file edits on this machine, created when absent (undo with smog env restore)")]
         public string? Journal { get; init; }
 
         public override ValidationResult Validate()
