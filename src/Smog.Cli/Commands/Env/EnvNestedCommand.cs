@@ -53,7 +53,7 @@ internal sealed class EnvNestedCommand(IAnsiConsole console) : AsyncCommand<EnvN
     /// <summary>Where file edits are journaled unless --journal says otherwise.</summary>
     public static string DefaultJournal =>
         Path.Join(Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } state ? state
-            : Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state"), "smog", "env-journal.json");
+            : Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state"), "smog", "env-journal.jsonl");
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
