@@ -35,6 +35,12 @@ public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ss
 
     /// <summary>Set when this host is an L1 guest of another inventory host.</summary>
     public GuestOf? Guest { get; init; }
+
+    /// <summary>The nova.conf files nova-compute reads, in order (later wins); empty: Debian's two (<c>nova_conf</c>).</summary>
+    public ImmutableArray<string> NovaConfPaths { get; init; } = [];
+
+    /// <summary>The shell command that restarts nova-compute on the host (<c>restart</c>), for <c>smog env nova-conf --restart</c>.</summary>
+    public string? RestartCommand { get; init; }
 }
 
 /// <summary>The hosts smog may visit, read from a YAML file (see <see cref="InventoryParser"/>).</summary>

@@ -26,6 +26,8 @@ namespace Smog.Hosts;
 ///     passthrough: host-model  # with parent: CPU mode `smog env nested` gives it (host-model, passthrough, none)
 ///   - name: l1-no-network      # with parent and no access/address: reached only through its parent
 ///     parent: l0-1
+///     nova_conf: [/etc/nova/nova.conf, /etc/nova/nova-compute.conf]  # optional: files nova-compute reads, later wins
+///     restart: systemctl restart nova-compute   # optional: shell command for smog env nova-conf --restart
 ///   - name: compute-0
 ///     access: embedded         # a simulated host of `smog cloud serve` (it writes these entries)
 ///     url: http://127.0.0.1:40123/smog/hosts/compute-0   # embedded: required
@@ -37,7 +39,7 @@ namespace Smog.Hosts;
 public static class InventoryParser
 {
     private static readonly string[] Fields =
-        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "parent", "domain", "passthrough"];
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "nova_conf", "restart", "parent", "domain", "passthrough"];
 
     private static readonly string[] SshOnly =
         ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts"];
@@ -125,6 +127,7 @@ public static class InventoryParser
             };
 
             var name = Text("name") ?? throw Error(node, $"{at}.name", "missing (every host needs a name)");
+            var env = new EnvFields(NovaConfPaths(values, at), Text("restart"));
             var access = Text("access") switch
             {
                 "ssh" => HostAccess.Ssh,
@@ -147,13 +150,13 @@ public static class InventoryParser
                 if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                     throw Error(values["url"], $"{at}.url", $"expected an http(s) URL, found '{address}'");
                 var keyPath = FullPath(Text("key") ?? throw Error(node, $"{at}.key", "missing (the host-access key file smog cloud serve wrote)"));
-                return new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath), Guest = guest };
+                return env.Apply(new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath), Guest = guest });
             }
             if (access is HostAccess.Local or HostAccess.None)
             {
                 if (SshOnly.FirstOrDefault(values.ContainsKey) is { } extra)
                     throw Error(values[extra], $"{at}.{extra}", $"only for access: ssh (this host is {(access == HostAccess.Local ? "local" : "reached through its parent")})");
-                return new InventoryHost(name, access, null, libvirtUri) { Guest = guest };
+                return env.Apply(new InventoryHost(name, access, null, libvirtUri) { Guest = guest });
             }
             var target = new SshTarget
             {
@@ -168,7 +171,7 @@ public static class InventoryParser
                 ConnectTimeout = TimeSpan.FromSeconds(Number("connect_timeout", 10, 1, 600)),
                 ConnectAttempts = Number("connect_attempts", 4, 1, 10),
             };
-            return new InventoryHost(name, access, target, libvirtUri) { Guest = guest };
+            return env.Apply(new InventoryHost(name, access, target, libvirtUri) { Guest = guest });
 
             GuestOf? Guest(string? parent, string? domain, string? passthrough)
             {
@@ -188,6 +191,28 @@ public static class InventoryParser
                 };
                 return new GuestOf(parent, domain ?? name, mode);
             }
+        }
+
+        /// <summary><c>nova_conf</c>: one absolute path or a list of them.</summary>
+        private ImmutableArray<string> NovaConfPaths(Dictionary<string, YamlNode> values, string at)
+        {
+            if (!values.TryGetValue("nova_conf", out var node)) return [];
+            var items = node is YamlSequenceNode list ? list.Children : [node];
+            var paths = ImmutableArray.CreateBuilder<string>();
+            for (var i = 0; i < items.Count; i++)
+            {
+                var field = node is YamlSequenceNode ? $"{at}.nova_conf[{i}]" : $"{at}.nova_conf";
+                if (items[i] is not YamlScalarNode { Value: { Length: > 0 } p } || !p.StartsWith('/'))
+                    throw Error(items[i], field, "expected an absolute path on the host");
+                paths.Add(p);
+            }
+            return paths.Count > 0 ? paths.ToImmutable() : throw Error(node, $"{at}.nova_conf", "expected a path or a list of paths");
+        }
+
+        /// <summary>What <c>smog env</c> needs of a host, whatever its access.</summary>
+        private sealed record EnvFields(ImmutableArray<string> NovaConf, string? Restart)
+        {
+            public InventoryHost Apply(InventoryHost host) => host with { NovaConfPaths = NovaConf, RestartCommand = Restart };
         }
 
         private string FullPath(string path)

@@ -39,6 +39,9 @@ public static class HostFiles
         chmod "$3" "$1" && { [ -z "$4" ] || chown "$4" "$1" 2>/dev/null || [ "$(id -u)" != 0 ] || { echo "cannot give it owner $4" >&2; false; }; } && mv -f -- "$1" "$2"
         """;
 
+    // Kernel attributes are written where they are, in one write(2) of the whole value.
+    private const string InPlaceScript = """printf '%s' "$2" | base64 -d > "$1" """;
+
     private const string RemoveScript = """rm -f -- "$1" """;
 
     public static async Task<HostFile> ReadAsync(ICommandRunner host, string path, CancellationToken cancellationToken = default)
@@ -72,6 +75,10 @@ public static class HostFiles
         while (offset < content.Length);
         await RunAsync(host, FinishScript, [tempPath, path, mode, owner ?? ""], path, cancellationToken);
     }
+
+    /// <summary>Writes <paramref name="content"/> into the existing file itself (sysfs, procfs), no temporary file.</summary>
+    public static Task WriteInPlaceAsync(ICommandRunner host, string path, byte[] content, CancellationToken cancellationToken = default) =>
+        RunAsync(host, InPlaceScript, [path, Convert.ToBase64String(content)], path, cancellationToken);
 
     /// <summary>Removes the file if it is there.</summary>
     public static Task RemoveAsync(ICommandRunner host, string path, CancellationToken cancellationToken = default) =>

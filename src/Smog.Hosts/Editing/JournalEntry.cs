@@ -38,6 +38,12 @@ public sealed record JournalEntry
     public string? OldOwner { get; init; }
     public required string TempPath { get; init; }
     public required DateTimeOffset RecordedAt { get; init; }
+    /// <summary>
+    /// Written in place (a kernel attribute such as sysfs <c>nr_hugepages</c>, which cannot be
+    /// renamed over): restore writes the old value back whatever the file says now, since the
+    /// kernel itself rewrites such values (it grants fewer pages than asked).
+    /// </summary>
+    public bool InPlace { get; init; }
 
     [JsonIgnore] public bool Existed => OldSha256 is not null;
 

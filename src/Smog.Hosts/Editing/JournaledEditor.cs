@@ -4,6 +4,13 @@ using System.Text;
 
 namespace Smog.Hosts.Editing;
 
+/// <summary>Where an edit stands when <see cref="JournaledEditor.Checkpoint"/> is called.</summary>
+public enum EditStep
+{
+    Journaled,
+    Written,
+}
+
 /// <summary>What a restore did: the files put back, and one line per file it would not touch.</summary>
 public sealed record RestoreResult(ImmutableArray<string> Restored, ImmutableArray<string> Refused)
 {
@@ -26,18 +33,36 @@ public sealed class JournaledEditor(FileJournal journal, TimeProvider? clock = n
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
+    /// <summary>
+    /// Called at the two points a crash matters: <see cref="EditStep.Journaled"/> (entry recorded,
+    /// host file untouched) and <see cref="EditStep.Written"/> (host file replaced, entry still
+    /// pending). A test hook: tests pause a real process here and kill it.
+    /// </summary>
+    public Func<EditStep, JournalEntry, Task>? Checkpoint { get; init; }
+
     /// <summary>New files (absent before the edit) get this mode.</summary>
     public const string NewFileMode = "644";
 
     /// <summary>Replaces the file's content (creating it if absent); nothing is journaled when the content is unchanged.</summary>
-    public async Task EditAsync(ICommandRunner host, string path, byte[] content, CancellationToken cancellationToken = default)
+    public Task EditAsync(ICommandRunner host, string path, byte[] content, CancellationToken cancellationToken = default) =>
+        EditAsync(host, path, content, inPlace: false, cancellationToken);
+
+    /// <summary>
+    /// Writes a kernel attribute (sysfs, procfs) in place, journaled like a file edit; the file
+    /// must exist. <see cref="RestoreAsync"/> writes the old value back.
+    /// </summary>
+    public Task EditInPlaceAsync(ICommandRunner host, string path, string value, CancellationToken cancellationToken = default) =>
+        EditAsync(host, path, new UTF8Encoding(false).GetBytes(value), inPlace: true, cancellationToken);
+
+    private async Task EditAsync(ICommandRunner host, string path, byte[] content, bool inPlace, CancellationToken cancellationToken)
     {
         if (!path.StartsWith('/')) throw new ArgumentException($"{path}: host paths must be absolute", nameof(path));
         var old = await HostFiles.ReadAsync(host, path, cancellationToken);
+        if (inPlace && !old.Exists) throw new HostAccessException($"{host.HostName}:{path}: no such file");
         var newSha = Sha256(content);
         if (old.Exists && Sha256(old.Content) == newSha) return;
         var id = Guid.NewGuid().ToString("N");
-        journal.Append(new JournalEntry
+        var entry = new JournalEntry
         {
             Id = id,
             Host = host.HostName,
@@ -50,8 +75,13 @@ public sealed class JournaledEditor(FileJournal journal, TimeProvider? clock = n
             OldOwner = old.Owner,
             TempPath = HostFiles.TempPathFor(path, id),
             RecordedAt = _clock.GetUtcNow(),
-        });
-        await HostFiles.WriteAtomicallyAsync(host, path, HostFiles.TempPathFor(path, id), content, old.Mode ?? NewFileMode, old.Owner, cancellationToken);
+            InPlace = inPlace,
+        };
+        journal.Append(entry);
+        if (Checkpoint is { } journaled) await journaled(EditStep.Journaled, entry);
+        if (inPlace) await HostFiles.WriteInPlaceAsync(host, path, content, cancellationToken);
+        else await HostFiles.WriteAtomicallyAsync(host, path, entry.TempPath, content, old.Mode ?? NewFileMode, old.Owner, cancellationToken);
+        if (Checkpoint is { } written) await written(EditStep.Written, entry);
         journal.SetState(id, JournalState.Applied);
     }
 
@@ -78,7 +108,7 @@ public sealed class JournaledEditor(FileJournal journal, TimeProvider? clock = n
             if (blocked.Contains(entry.Path)) continue;
             var current = await HostFiles.ReadAsync(host, entry.Path, cancellationToken);
             var currentSha = current.Exists ? Sha256(current.Content) : null;
-            if (currentSha != entry.OldSha256 && currentSha != entry.NewSha256 && !force)
+            if (currentSha != entry.OldSha256 && currentSha != entry.NewSha256 && !force && !entry.InPlace)
             {
                 blocked.Add(entry.Path);
                 refused.Add($"{entry.Where}: changed since Smog edited it (sha256 {Short(currentSha)}, Smog wrote {Short(entry.NewSha256)}); not restored, force to overwrite");
@@ -93,6 +123,11 @@ public sealed class JournaledEditor(FileJournal journal, TimeProvider? clock = n
 
     private static async Task PutBackAsync(ICommandRunner host, JournalEntry entry, string? currentSha, CancellationToken cancellationToken)
     {
+        if (entry.InPlace)
+        {
+            if (currentSha != entry.OldSha256) await HostFiles.WriteInPlaceAsync(host, entry.Path, Convert.FromBase64String(entry.OldContent!), cancellationToken);
+            return;
+        }
         if (currentSha != entry.OldSha256)
         {
             if (!entry.Existed) await HostFiles.RemoveAsync(host, entry.Path, cancellationToken);

@@ -15,9 +15,11 @@ public sealed record NestedTarget(InventoryHost L0, ImmutableArray<InventoryHost
 /// domain plan its CPU (<see cref="NestedDomainPlanner"/>); then, unless a dry run, write the
 /// modprobe.d file through the journal, reload the module when no guest runs, back up, shut down,
 /// redefine and restart each L1 that changes, and confirm vmx/svm inside every reachable L1.
-/// Returns the number of problems (blockers and failed confirmations).
+/// Returns the number of problems (blockers and failed confirmations). <c>connect</c> gives a
+/// runner named as the inventory names the host, so the journal's entries match <c>smog env restore</c>.
 /// </summary>
-public sealed class NestedApply(JournaledEditor journal, string backupDirectory, ShutdownPolicy shutdown, bool dryRun, Action<string> say)
+public sealed class NestedApply(JournaledEditor journal, Func<InventoryHost, CancellationToken, Task<ICommandRunner>> connect,
+    string backupDirectory, ShutdownPolicy shutdown, bool dryRun, Action<string> say)
 {
     public static ImmutableArray<NestedTarget> Targets(HostInventory inventory) =>
         [.. inventory.Hosts.Where(h => h.Guest is not null).GroupBy(h => h.Guest!.Parent)
@@ -25,7 +27,7 @@ public sealed class NestedApply(JournaledEditor journal, string backupDirectory,
 
     public async Task<int> RunAsync(NestedTarget target, CancellationToken ct)
     {
-        var runner = await HostInventory.ConnectAsync(target.L0, ct);
+        var runner = await connect(target.L0, ct);
         try
         {
             return await RunAsync(runner, target, ct);
@@ -121,7 +123,7 @@ public sealed class NestedApply(JournaledEditor journal, string backupDirectory,
         if (module is null) return 0;
         if (l1.Access == HostAccess.None) { say($"{l1.Name}: not confirmed inside (no access of its own in the inventory)"); return 0; }
         if (!running) { say($"{l1.Name}: shut off; start it and run smog env nested again to confirm {module.Flag} inside"); return 0; }
-        var runner = await HostInventory.ConnectAsync(l1, ct);
+        var runner = await connect(l1, ct);
         try
         {
             var cpuinfo = await runner.ReadFileAsync("/proc/cpuinfo", ct) ?? "";

@@ -38,9 +38,9 @@ internal sealed class EnvNestedCommand(IAnsiConsole console) : AsyncCommand<EnvN
         [Description("Directory on each L0 for domain XML backups (default: /var/lib/smog/domain-backups)")]
         public string BackupDir { get; init; } = DomainBackups.DefaultDirectory;
 
-        [CommandOption("--journal <PATH>")]
-        [Description("Journal of file edits on this machine, created when absent (undo with smog env restore)")]
-        public string? Journal { get; init; }
+        [CommandOption("--state-dir <DIR>")]
+        [Description("Where the journal of host edits lives (default: $XDG_STATE_HOME/smog, else ~/.local/state/smog); undo with smog env restore")]
+        public string? StateDir { get; init; }
 
         public override ValidationResult Validate()
         {
@@ -50,27 +50,13 @@ internal sealed class EnvNestedCommand(IAnsiConsole console) : AsyncCommand<EnvN
         }
     }
 
-    /// <summary>Where file edits are journaled unless --journal says otherwise.</summary>
-    public static string DefaultJournal =>
-        Path.Join(Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } state ? state
-            : Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state"), "smog", "env-journal.jsonl");
-
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        HostInventory inventory;
-        try
-        {
-            inventory = InventoryParser.Load(settings.Inventory ?? HostInventory.DefaultPath);
-        }
-        catch (InventoryException e)
-        {
-            throw new InputException(e.Message);
-        }
+        var inventory = EnvHosts.Inventory(settings.Inventory);
         var targets = NestedApply.Targets(inventory);
         if (targets.IsEmpty) throw new InputException($"{inventory.Path}: no L1 hosts (entries with parent:) to make nested");
-        var journalPath = settings.Journal ?? DefaultJournal;
-        if (!settings.DryRun) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(journalPath))!);
-        var apply = new NestedApply(new JournaledEditor(new FileJournal(journalPath)), settings.BackupDir,
+        var journal = settings.DryRun ? new JournaledEditor(new FileJournal(EnvHosts.JournalPath(settings.StateDir))) : EnvHosts.Editor(settings.StateDir, Console.Error);
+        var apply = new NestedApply(journal, async (host, ct) => await EnvHosts.ConnectAsync(host, ct), settings.BackupDir,
             new ShutdownPolicy(TimeSpan.FromSeconds(settings.ShutdownTimeout), settings.Force), settings.DryRun, Say);
         if (settings.DryRun) Say("dry run: nothing will be changed");
         var problems = 0;

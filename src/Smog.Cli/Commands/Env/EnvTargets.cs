@@ -11,19 +11,12 @@ internal static class EnvTargets
     {
         try
         {
-            var inventory = InventoryParser.Load(inventoryPath ?? HostInventory.DefaultPath);
+            var inventory = EnvHosts.Inventory(inventoryPath);
             var l1 = inventory.Find(l1Name);
             var guest = l1.Guest ?? throw new InputException($"{inventory.Path}: host '{l1Name}' has no parent: (it is not an L1 guest of another inventory host)");
             var parent = inventory.Find(guest.Parent);
-            var runner = await HostInventory.ConnectAsync(parent, ct);
-            try
-            {
-                return await work(new Virsh(runner, parent.LibvirtUri), l1, guest);
-            }
-            finally
-            {
-                (runner as IDisposable)?.Dispose();
-            }
+            using var runner = await EnvHosts.ConnectAsync(parent, ct);
+            return await work(new Virsh(runner, parent.LibvirtUri), l1, guest);
         }
         catch (Exception e) when (e is InventoryException or FakeNumaRefused)
         {

@@ -155,8 +155,8 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
         }
     }
 
-    /// <summary>A running embedded cloud and the files it wrote (in a temporary directory removed with it).</summary>
-    private sealed record Embedded(RunningCloud Cloud, StateFiles Files, string Directory) : IAsyncDisposable
+    /// <summary>A running embedded cloud and the files it wrote (in a temporary directory removed with it); smog env check starts one too.</summary>
+    internal sealed record Embedded(RunningCloud Cloud, StateFiles Files, string Directory) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -166,7 +166,7 @@ internal sealed class RunCommand(IAnsiConsole console, StandardError stderr) : A
         }
     }
 
-    private static async Task<Embedded> StartEmbeddedAsync(string? defect, CancellationToken ct)
+    internal static async Task<Embedded> StartEmbeddedAsync(string? defect, CancellationToken ct)
     {
         var directory = Directory.CreateTempSubdirectory("smog-embedded-").FullName;
         try

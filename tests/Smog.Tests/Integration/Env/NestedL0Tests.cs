@@ -67,7 +67,7 @@ public sealed partial class NestedL0Tests
         try
         {
             var original = L1Lab.Xml(name);
-            string[] args = ["env", "nested", "--file", Path.Join(scratch, "inventory.yml"), "--backup-dir", Path.Join(scratch, "backups"), "--journal", Path.Join(scratch, "journal.json")];
+            string[] args = ["env", "nested", "--file", Path.Join(scratch, "inventory.yml"), "--backup-dir", Path.Join(scratch, "backups"), "--state-dir", Path.Join(scratch, "state")];
             var first = CliRunner.Run(args);
             Assert.Equal(1, first.Exit); // the L0 offers no vmx/svm: reported, nothing changed there
             Assert.Contains("l1-nested: defined (CPU host-model → custom ", first.Out);
