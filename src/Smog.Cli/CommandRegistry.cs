@@ -51,11 +51,13 @@ internal static class CommandRegistry
         })),
         ("env", c => c.AddBranch("env", env =>
         {
-            env.SetDescription("Build the NUMA test environment on real hosts, with a journal that undoes every edit");
+            env.SetDescription("Build the NUMA test environment on real hosts (nested, fake-NUMA L1s, nova.conf, huge pages), with a journal that undoes every edit");
             env.AddCommand<Commands.Env.NovaConfCommand>("nova-conf").WithDescription("Edit a host's nova.conf (journaled; --preset numa|pinning|hugepages; --restart waits for Nova)");
             env.AddCommand<Commands.Env.HugePagesCommand>("hugepages").WithDescription("Allocate huge pages on a host through sysfs (journaled), report what the kernel granted per node");
             env.AddCommand<Commands.Env.CheckCommand>("check").WithDescription("Preflight: each compute host's NUMA facts, which scenarios can run, and the smog env command for the rest");
             env.AddCommand<Commands.Env.RestoreCommand>("restore").WithDescription("Undo smog env edits from the journal, newest first (also after a crash)");
+            env.AddCommand<Commands.Env.EnvNestedCommand>("nested").WithDescription("Enable nested virtualisation on the L0s and give each L1 a CPU that exposes vmx/svm");
+            env.AddCommand<Commands.Env.EnvFakeNumaCommand>("fake-numa").WithDescription("Give a real L1 hypervisor a fake NUMA layout (backup, shutdown, define, start, confirm)");
         })),
     ];
 

@@ -10,13 +10,31 @@ public enum HostAccess
     Local,
     /// <summary>A simulated hypervisor of Smog's embedded cloud, over its host-access routes.</summary>
     Embedded,
+    /// <summary>No access of its own: an L1 guest reached only through its parent's libvirt (<see cref="InventoryHost.Guest"/>).</summary>
+    None,
 }
+
+/// <summary>The CPU mode <c>smog env nested</c> gives an L1 domain (the original compute.yml's <c>passthrough</c>).</summary>
+public enum NestedCpuMode
+{
+    /// <summary>Leave the domain's CPU as it is (<c>none</c>, or not given).</summary>
+    Keep,
+    HostPassthrough,
+    /// <summary>A custom model matching the parent's <c>virsh capabilities</c> model, with vmx/svm required.</summary>
+    HostModel,
+}
+
+/// <summary>An inventory host that is an L1 guest: the host it runs on, its domain name there, its nested CPU mode.</summary>
+public sealed record GuestOf(string Parent, string Domain, NestedCpuMode CpuMode);
 
 /// <summary>One host of the inventory. <see cref="Ssh"/> is set exactly when access is ssh.</summary>
 public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ssh, string? LibvirtUri)
 {
     /// <summary>Set exactly when access is embedded.</summary>
     public Embedded.EmbeddedTarget? Embedded { get; init; }
+
+    /// <summary>Set when this host is an L1 guest of another inventory host.</summary>
+    public GuestOf? Guest { get; init; }
 
     /// <summary>The nova.conf files nova-compute reads, in order (later wins); empty: Debian's two (<c>nova_conf</c>).</summary>
     public ImmutableArray<string> NovaConfPaths { get; init; } = [];
@@ -44,6 +62,8 @@ public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Ho
     /// <summary>A runner for the host: local, or a connected SSH session (dispose it when done); behind its command_prefix and files_root when it has them.</summary>
     public static async Task<ICommandRunner> ConnectAsync(InventoryHost host, CancellationToken cancellationToken = default)
     {
+        if (host.Access == HostAccess.None)
+            throw new InventoryException($"{host.Name}: no access of its own (reached only through its parent {host.Guest?.Parent})");
         ICommandRunner runner = host.Ssh is { } target ? await SshCommandRunner.ConnectAsync(target, cancellationToken)
             : host.Embedded is { } embedded ? new Embedded.EmbeddedCommandRunner(embedded)
             : new LocalCommandRunner();

@@ -21,6 +21,11 @@ namespace Smog.Hosts;
 ///     connect_timeout: 10      # ssh: seconds
 ///     connect_attempts: 4      # ssh: tries while the port refuses connections
 ///     libvirt_uri: qemu:///system      # optional: virsh -c URI on that host
+///     parent: l0-1             # optional: this host is an L1 guest: the inventory host it runs on
+///     domain: compute-1        # with parent: its libvirt domain name there (default: name)
+///     passthrough: host-model  # with parent: CPU mode `smog env nested` gives it (host-model, passthrough, none)
+///   - name: l1-no-network      # with parent and no access/address: reached only through its parent
+///     parent: l0-1
 ///     nova_conf: [/etc/nova/nova.conf, /etc/nova/nova-compute.conf]  # optional: files nova-compute reads, later wins
 ///     restart: systemctl restart nova-compute   # optional: shell command for smog env nova-conf --restart
 ///     command_prefix: [podman, exec, nova_libvirt]  # ssh/local: put before every program (a list, or one shell-like string)
@@ -37,7 +42,7 @@ namespace Smog.Hosts;
 public static class InventoryParser
 {
     private static readonly string[] Fields =
-        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "nova_conf", "restart", "command_prefix", "files_root", "sudo"];
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "nova_conf", "restart", "command_prefix", "files_root", "sudo", "parent", "domain", "passthrough"];
 
     private static readonly string[] SshOnly =
         ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts"];
@@ -82,6 +87,9 @@ public static class InventoryParser
                 throw reader.Error(list.Children[i], $"hosts[{i}].name", $"duplicate host name '{host.Name}'");
             hosts.Add(host);
         }
+        for (var i = 0; i < hosts.Count; i++)
+            if (hosts[i].Guest is { } guest && (guest.Parent == hosts[i].Name || hosts.All(h => h.Name != guest.Parent)))
+                throw reader.Error(((YamlMappingNode)list.Children[i]).Children[new YamlScalarNode("parent")], $"hosts[{i}].parent", $"'{guest.Parent}' is not another host of this inventory");
         return new HostInventory(source, hosts.ToImmutable());
     }
 
@@ -129,6 +137,7 @@ public static class InventoryParser
                 "local" => HostAccess.Local,
                 "embedded" => HostAccess.Embedded,
                 null => values.ContainsKey("address") ? HostAccess.Ssh
+                    : values.ContainsKey("parent") ? HostAccess.None
                     : throw Error(node, $"{at}.access", "missing (ssh with an address, or local)"),
                 var s => throw Error(values["access"], $"{at}.access", $"expected ssh, local or embedded, found '{s}'"),
             };
@@ -138,6 +147,7 @@ public static class InventoryParser
             if (Flag("sudo")) prefix = ["sudo", "-n", .. prefix];
             if (access == HostAccess.Embedded && new[] { "command_prefix", "files_root", "sudo" }.FirstOrDefault(values.ContainsKey) is { } wrapped)
                 throw Error(values[wrapped], $"{at}.{wrapped}", "only for access: local or ssh (an embedded host answers its own commands)");
+            var guest = Guest(Text("parent"), Text("domain"), Text("passthrough"));
             if (access != HostAccess.Embedded && values.TryGetValue("url", out var url))
                 throw Error(url, $"{at}.url", "only for access: embedded");
             if (access == HostAccess.Embedded)
@@ -148,13 +158,13 @@ public static class InventoryParser
                 if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                     throw Error(values["url"], $"{at}.url", $"expected an http(s) URL, found '{address}'");
                 var keyPath = FullPath(Text("key") ?? throw Error(node, $"{at}.key", "missing (the host-access key file smog cloud serve wrote)"));
-                return env.Apply(new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath) });
+                return env.Apply(new InventoryHost(name, access, null, libvirtUri) { Embedded = new Embedded.EmbeddedTarget(name, uri, keyPath), Guest = guest });
             }
-            if (access == HostAccess.Local)
+            if (access is HostAccess.Local or HostAccess.None)
             {
                 if (SshOnly.FirstOrDefault(values.ContainsKey) is { } extra)
-                    throw Error(values[extra], $"{at}.{extra}", "only for access: ssh (this host is local)");
-                return env.Apply(new InventoryHost(name, access, null, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot });
+                    throw Error(values[extra], $"{at}.{extra}", $"only for access: ssh (this host is {(access == HostAccess.Local ? "local" : "reached through its parent")})");
+                return env.Apply(new InventoryHost(name, access, null, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot, Guest = guest });
             }
             var target = new SshTarget
             {
@@ -169,7 +179,26 @@ public static class InventoryParser
                 ConnectTimeout = TimeSpan.FromSeconds(Number("connect_timeout", 10, 1, 600)),
                 ConnectAttempts = Number("connect_attempts", 4, 1, 10),
             };
-            return env.Apply(new InventoryHost(name, access, target, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot });
+            return env.Apply(new InventoryHost(name, access, target, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot, Guest = guest });
+
+            GuestOf? Guest(string? parent, string? domain, string? passthrough)
+            {
+                if (parent is null)
+                {
+                    if (new[] { "domain", "passthrough" }.FirstOrDefault(values.ContainsKey) is { } orphan)
+                        throw Error(values[orphan], $"{at}.{orphan}", "only with parent (the host this L1 guest runs on)");
+                    return null;
+                }
+                var mode = passthrough switch
+                {
+                    null => NestedCpuMode.Keep,
+                    "host-model" => NestedCpuMode.HostModel,
+                    "passthrough" or "host-passthrough" => NestedCpuMode.HostPassthrough,
+                    "none" => NestedCpuMode.Keep,
+                    var s => throw Error(values["passthrough"], $"{at}.passthrough", $"expected host-model, passthrough or none, found '{s}'"),
+                };
+                return new GuestOf(parent, domain ?? name, mode);
+            }
         }
 
         /// <summary><c>nova_conf</c>: one absolute path or a list of them.</summary>

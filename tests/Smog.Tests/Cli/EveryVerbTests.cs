@@ -209,9 +209,13 @@ public sealed class EveryVerbTests : IDisposable
         var topology = Write("host-topology.json", CliRunner.Run(["discover", "--from", caps, "--output", "json"]).Out);
         var l1 = Fixtures.PathOf("domains/virsh-dumpxml-running-kvm-hostpassthrough.xml");
         var output = Path.Combine(_dir, "out.xml");
+        string[] EnvFakeNuma(string inv) =>
+            ["env", "fake-numa", "--inventory", inv, "--host", "l1", "--cells", "2", "--memory-per-cell", "512", "--resize", "--dry-run"];
 
         var novaConf = Write("nova.conf", "[DEFAULT]\ndebug = false\n");
-        var envInventory = Write("env-hosts.yml", $"hosts:\n  - name: here\n    access: local\n    nova_conf: {novaConf}\n");
+        // The libvirt test driver as the L0 (its domain "test" as an L1): env dry runs read it and change nothing.
+        var envInventory = Write("env-hosts.yml",
+            $"hosts:\n  - name: here\n    access: local\n    nova_conf: {novaConf}\n    libvirt_uri: test:///default\n  - name: l1\n    parent: here\n    domain: test\n");
         var envState = Path.Combine(_dir, "env-state");
         string[] NovaConf(string inv) => ["env", "nova-conf", "--host", "here", "--inventory", inv, "--state-dir", envState, "--set", "compute.cpu_shared_set=0", "--dry-run"];
         string[] HugePages(string inv) => ["env", "hugepages", "--host", "here", "--inventory", inv, "--state-dir", envState, "--size", "2M", "--count", "0", "--dry-run"];
@@ -277,6 +281,14 @@ public sealed class EveryVerbTests : IDisposable
             {
                 ["--cases"] = bad => ["bench", "fit", "--cases", bad, "--expected", expected, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
                 ["--expected"] = bad => ["bench", "fit", "--cases", cases, "--expected", bad, "--reps", "1", "--warmup", "0", "--blowup-nodes", ""],
+            }),
+            ["env nested"] = (["env", "nested", "--inventory", envInventory, "--dry-run"], new()
+            {
+                ["--inventory"] = bad => ["env", "nested", "--inventory", bad, "--dry-run"],
+            }),
+            ["env fake-numa"] = (EnvFakeNuma(envInventory), new()
+            {
+                ["--inventory"] = bad => EnvFakeNuma(bad),
             }),
             ["env nova-conf"] = (NovaConf(envInventory), new() { ["--inventory"] = NovaConf }),
             ["env hugepages"] = (HugePages(envInventory), new() { ["--inventory"] = HugePages }),

@@ -133,12 +133,12 @@ internal sealed class FakeNumaCommand(IAnsiConsole console) : Command<FakeNumaCo
     }
 
     /// <summary>MiB by default; otherwise a number followed by a libvirt unit.</summary>
-    private static ByteSize Size(string text)
+    internal static ByteSize Size(string text, string option = "--memory")
     {
         var t = text.Trim();
         var digits = new string([.. t.TakeWhile(char.IsDigit)]);
         return ByteSize.TryParse(digits, t[digits.Length..].Trim(), ByteSize.MiBytes, out _, out var size) && size.Bytes > 0
             ? size
-            : throw new InputException($"--memory must be a size above 0 in MiB or with a libvirt unit (4096, 4G, 4096MiB), not '{text}'");
+            : throw new InputException($"{option} must be a size above 0 in MiB or with a libvirt unit (4096, 4G, 4096MiB), not '{text}'");
     }
 }
