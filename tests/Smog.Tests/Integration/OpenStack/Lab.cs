@@ -143,7 +143,14 @@ internal static partial class Lab
         await nova.Flavors.SetExtraSpecsAsync(flavorId, new Dictionary<string, string> { ["aggregate_instance_extra_specs:smog-it-host"] = run }, ct);
     }
 
-    private static string InventoryPath() => Environment.GetEnvironmentVariable("SMOG_LAB_INVENTORY") is { Length: > 0 } given
+    /// <summary>Whether the lab runs simulated hosts (lab/allinone up --hosts lists them with a command_prefix).</summary>
+    public static bool HasSimulatedHosts()
+    {
+        var inventory = InventoryPath();
+        return File.Exists(inventory) && File.ReadAllText(inventory).Contains("command_prefix:", StringComparison.Ordinal);
+    }
+
+    public static string InventoryPath() => Environment.GetEnvironmentVariable("SMOG_LAB_INVENTORY") is { Length: > 0 } given
         ? given
         : Path.Combine(Path.GetDirectoryName(CloudsFile)!, "inventory.yml");
 
