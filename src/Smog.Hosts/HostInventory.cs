@@ -17,6 +17,12 @@ public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ss
 {
     /// <summary>Set exactly when access is embedded.</summary>
     public Embedded.EmbeddedTarget? Embedded { get; init; }
+
+    /// <summary>Words put before every program run on the host (<c>command_prefix</c>: <c>podman exec nova_libvirt</c>, <c>sudo -n</c>).</summary>
+    public ImmutableArray<string> CommandPrefix { get; init; } = [];
+
+    /// <summary>The directory absolute paths resolve under when reading files (<c>files_root</c>), or null for the host's own root.</summary>
+    public string? FilesRoot { get; init; }
 }
 
 /// <summary>The hosts smog may visit, read from a YAML file (see <see cref="InventoryParser"/>).</summary>
@@ -29,11 +35,15 @@ public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Ho
         Hosts.FirstOrDefault(h => h.Name == name)
         ?? throw new InventoryException($"{Path}: no host named '{name}' (hosts: {string.Join(", ", Hosts.Select(h => h.Name))})");
 
-    /// <summary>A runner for the host: local, or a connected SSH session (dispose it when done).</summary>
-    public static async Task<ICommandRunner> ConnectAsync(InventoryHost host, CancellationToken cancellationToken = default) =>
-        host.Ssh is { } target ? await SshCommandRunner.ConnectAsync(target, cancellationToken)
-        : host.Embedded is { } embedded ? new Embedded.EmbeddedCommandRunner(embedded)
-        : new LocalCommandRunner();
+    /// <summary>A runner for the host: local, or a connected SSH session (dispose it when done); behind its command_prefix and files_root when it has them.</summary>
+    public static async Task<ICommandRunner> ConnectAsync(InventoryHost host, CancellationToken cancellationToken = default)
+    {
+        ICommandRunner runner = host.Ssh is { } target ? await SshCommandRunner.ConnectAsync(target, cancellationToken)
+            : host.Embedded is { } embedded ? new Embedded.EmbeddedCommandRunner(embedded)
+            : new LocalCommandRunner();
+        return host.CommandPrefix.IsEmpty && host.FilesRoot is null ? runner
+            : new Prefixed.PrefixedCommandRunner(runner, host.CommandPrefix, host.FilesRoot);
+    }
 }
 
 /// <summary>An unreadable or malformed inventory: one line naming the file, line and field.</summary>

@@ -21,6 +21,8 @@ namespace Smog.Hosts;
 ///     connect_timeout: 10      # ssh: seconds
 ///     connect_attempts: 4      # ssh: tries while the port refuses connections
 ///     libvirt_uri: qemu:///system      # optional: virsh -c URI on that host
+///     command_prefix: [podman, exec, nova_libvirt]  # ssh/local: put before every program (a list, or one shell-like string)
+///     files_root: /var/lib/smog-lab/sim/compute-0/root  # ssh/local: absolute paths read/listed resolve under it
 ///   - name: compute-0
 ///     access: embedded         # a simulated host of `smog cloud serve` (it writes these entries)
 ///     url: http://127.0.0.1:40123/smog/hosts/compute-0   # embedded: required
@@ -32,7 +34,7 @@ namespace Smog.Hosts;
 public static class InventoryParser
 {
     private static readonly string[] Fields =
-        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url"];
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "command_prefix", "files_root"];
 
     private static readonly string[] SshOnly =
         ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts"];
@@ -127,6 +129,9 @@ public static class InventoryParser
                 var s => throw Error(values["access"], $"{at}.access", $"expected ssh, local or embedded, found '{s}'"),
             };
             var libvirtUri = Text("libvirt_uri");
+            var (prefix, filesRoot) = (CommandPrefix(values, at), FilesRoot(values, at));
+            if (access == HostAccess.Embedded && new[] { "command_prefix", "files_root" }.FirstOrDefault(values.ContainsKey) is { } wrapped)
+                throw Error(values[wrapped], $"{at}.{wrapped}", "only for access: local or ssh (an embedded host answers its own commands)");
             if (access != HostAccess.Embedded && values.TryGetValue("url", out var url))
                 throw Error(url, $"{at}.url", "only for access: embedded");
             if (access == HostAccess.Embedded)
@@ -143,7 +148,7 @@ public static class InventoryParser
             {
                 if (SshOnly.FirstOrDefault(values.ContainsKey) is { } extra)
                     throw Error(values[extra], $"{at}.{extra}", "only for access: ssh (this host is local)");
-                return new InventoryHost(name, access, null, libvirtUri);
+                return new InventoryHost(name, access, null, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot };
             }
             var target = new SshTarget
             {
@@ -158,7 +163,38 @@ public static class InventoryParser
                 ConnectTimeout = TimeSpan.FromSeconds(Number("connect_timeout", 10, 1, 600)),
                 ConnectAttempts = Number("connect_attempts", 4, 1, 10),
             };
-            return new InventoryHost(name, access, target, libvirtUri);
+            return new InventoryHost(name, access, target, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot };
+        }
+
+        /// <summary><c>command_prefix</c>: a list of words, or one string split like a shell word list.</summary>
+        private ImmutableArray<string> CommandPrefix(Dictionary<string, YamlNode> values, string at)
+        {
+            if (!values.TryGetValue("command_prefix", out var node)) return [];
+            var field = $"{at}.command_prefix";
+            ImmutableArray<string> words;
+            if (node is YamlSequenceNode list)
+            {
+                var builder = ImmutableArray.CreateBuilder<string>();
+                for (var i = 0; i < list.Children.Count; i++)
+                    builder.Add(list.Children[i] is YamlScalarNode { Value: { Length: > 0 } w }
+                        ? w : throw Error(list.Children[i], $"{field}[{i}]", "expected a non-empty word"));
+                words = builder.ToImmutable();
+            }
+            else if (node is YamlScalarNode { Value: { } text })
+            {
+                words = Prefixed.ShellWords.Split(text, out var problem)
+                    ?? throw Error(node, field, $"{problem} in '{text}'");
+            }
+            else throw Error(node, field, "expected a list of words or one string (podman exec nova_libvirt)");
+            return words.IsEmpty ? throw Error(node, field, "expected at least one word (the program to run the host's commands through)") : words;
+        }
+
+        /// <summary><c>files_root</c>: an absolute directory path on the host.</summary>
+        private string? FilesRoot(Dictionary<string, YamlNode> values, string at)
+        {
+            if (!values.TryGetValue("files_root", out var node)) return null;
+            var path = node is YamlScalarNode { Value: { Length: > 0 } v } ? v : throw Error(node, $"{at}.files_root", "expected a non-empty value");
+            return path.StartsWith('/') ? path : throw Error(node, $"{at}.files_root", $"expected an absolute path on the host, found '{path}'");
         }
 
         private string FullPath(string path)
