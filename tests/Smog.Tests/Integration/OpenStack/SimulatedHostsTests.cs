@@ -87,7 +87,7 @@ public sealed class SimulatedHostsTests
         var planned = Plan(host, 8, 1024, specs, novaConf);
 
         var actual = NumaPart(XElement.Parse(dumped!.StandardOutput));
-        var differences = XmlDiff.Compare(planned, actual);
+        var differences = XmlDiff.Compare(NumaPart(planned), actual);
         Assert.True(differences.IsEmpty, $"real Nova vs smog plan --xml on {host.Name}:\n{string.Join("\n", differences)}\nplanned:\n{planned}\nreal:\n{actual}");
     }
 
@@ -137,6 +137,8 @@ public sealed class SimulatedHostsTests
             ["pci_passthrough:alias"] = $"{alias}:1",
             ["hw:pci_numa_affinity_policy"] = "required",
             ["hw:numa_nodes"] = "1",
+            // pinned: each cell of the PCI hosts has one shared CPU, too few for a 2-vCPU floating cell
+            ["hw:cpu_policy"] = "dedicated",
         });
         var server = await t.BootAsync(flavor, null);
 
@@ -191,9 +193,13 @@ public sealed class SimulatedHostsTests
         }
     }
 
-    /// <summary>The NUMA-relevant top-level elements of a domain, in document order (what plan --xml prints).</summary>
+    /// <summary>
+    /// The NUMA-relevant top-level elements of a domain, in document order (what plan --xml prints),
+    /// under a bare root: the root's type follows [libvirt] virt_type (qemu in the lab), which plan does
+    /// not model.
+    /// </summary>
     private static XElement NumaPart(XElement domain) =>
-        new(domain.Name, domain.Attributes().Where(a => !a.IsNamespaceDeclaration), domain.Elements().Where(e => NumaElements.Contains(e.Name.LocalName)));
+        new(domain.Name, domain.Elements().Where(e => NumaElements.Contains(e.Name.LocalName)));
 
     private static string Hex(XElement address, string attribute, int width) =>
         Convert.ToInt32((string)address.Attribute(attribute)!, 16).ToString($"x{width}");
