@@ -186,7 +186,6 @@ public class LabTests
         var all = await nova.Hypervisors.ListAsync(null, withServers: true, Ct);
         var hypervisor = Assert.Single(all, h => h.Service!.Host == Lab.QemuHost());
         var service = Assert.Single(await nova.Services.ListAsync("nova-compute", hypervisor.Service!.Host, Ct));
-        Assert.All(all, h => Assert.Equal("up", h.State));
         var again = await nova.Hypervisors.ShowAsync(hypervisor.Id, withServers: false, Ct);
 
         Assert.Equal("up", hypervisor.State);

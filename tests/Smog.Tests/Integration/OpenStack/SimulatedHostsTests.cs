@@ -9,6 +9,7 @@ using Smog.OpenStack.Http;
 using Smog.Suite.Selection;
 using Smog.Tests.Cli;
 using Smog.Topology;
+using Smog.Topology.Parsers;
 
 namespace Smog.Tests.Integration.OpenStack;
 
@@ -60,6 +61,31 @@ public sealed class SimulatedHostsTests
             Assert.Equal(host.Topology.Cells.Sum(c => c.MemoryMiB ?? 0), inventories["MEMORY_MB"].Total);
             Assert.Equal(host.Conf.ReservedHostMemoryMiB, inventories["MEMORY_MB"].Reserved);
             Assert.Equal(host.DiskGiB, inventories["DISK_GB"].Total);
+        }
+    }
+
+    [Fact]
+    public async Task Each_simulated_host_reports_the_lab_yaml_cells_cpus_siblings_and_page_pools()
+    {
+        var lab = Require();
+        await using var access = new HostAccessPool(InventoryParser.Load(Lab.InventoryPath()));
+
+        foreach (var host in lab.Hosts)
+        {
+            // virsh capabilities through the inventory = what fakelibvirt gave the real driver
+            var target = access.Find(host.Name, host.Name) ?? throw new InvalidOperationException($"{host.Name} is not in the lab inventory");
+            var caps = await access.VirshAsync(target, ["capabilities"], Ct);
+            Assert.True(caps is { ExitCode: 0 }, $"virsh capabilities on {host.Name}: {caps?.StandardError}");
+            var parsed = CapabilitiesParser.Parse(caps!.StandardOutput, host.Name);
+            Assert.True(parsed.Success, parsed.Success ? "" : parsed.Errors[0].ToString());
+
+            var want = host.Topology.Cells;
+            var got = parsed.Value.Cells;
+            Assert.Equal(want.Select(c => (c.Id, c.Cpus.ToString(), c.MemoryMiB)), got.Select(c => (c.Id, c.Cpus.ToString(), c.MemoryMiB)));
+            Assert.Equal(want.Select(c => string.Join(" ", c.Siblings.Select(s => s.ToString()).Order(StringComparer.Ordinal))),
+                got.Select(c => string.Join(" ", c.Siblings.Select(s => s.ToString()).Order(StringComparer.Ordinal))));
+            Assert.Equal(want.Select(c => string.Join(" ", c.Pages.Select(p => $"{p.SizeKiB}x{p.Total}").Order(StringComparer.Ordinal))),
+                got.Select(c => string.Join(" ", c.Pages.Select(p => $"{p.SizeKiB}x{p.Total}").Order(StringComparer.Ordinal))));
         }
     }
 
