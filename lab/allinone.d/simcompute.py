@@ -350,6 +350,18 @@ def hook_domains(fakelibvirt, files):
             return r
         return wrapper
 
+    plain_xmldesc = Dom.XMLDesc
+
+    def xmldesc(self, flags=0):
+        # the XML as the driver defined it, as libvirt gives it back (fakelibvirt rebuilds a
+        # lossy one: no <cpu>, no numatune modes), so Nova's live-migration XML update
+        # works on the real definition
+        try:
+            return files.xml_of(self.name())
+        except OSError:
+            return plain_xmldesc(self, flags)
+
+    Dom.XMLDesc = xmldesc
     Conn.defineXML = define(Conn.defineXML)
     Conn.createXML = define(Conn.createXML)
     Conn._undefine = undefine(Conn._undefine)
