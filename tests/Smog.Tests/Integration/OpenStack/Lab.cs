@@ -177,6 +177,16 @@ internal static partial class Lab
 }
 
 /// <summary>
+/// The lab's test classes that create servers, flavors or aggregates run one at a time:
+/// SuiteLabTests compares the cloud's listings before and after a run.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class LabCollection
+{
+    public const string Name = "lab";
+}
+
+/// <summary>
 /// Undo actions run in reverse order even when the test failed; "already gone" (404) is fine,
 /// other failures are reported after the rest ran.
 /// </summary>

@@ -14,6 +14,7 @@ namespace Smog.Tests.Integration.OpenStack;
 /// one-cell host. Every object is named with a run id and removed, even on failure.
 /// </summary>
 [Trait("Category", "Lab")]
+[Collection(LabCollection.Name)]
 public class LabTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

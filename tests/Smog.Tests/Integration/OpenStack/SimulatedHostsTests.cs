@@ -20,6 +20,7 @@ namespace Smog.Tests.Integration.OpenStack;
 /// the default one. Domain XML is read through the inventory's host access, as Smog reads it.
 /// </summary>
 [Trait("Category", "Lab")]
+[Collection(LabCollection.Name)]
 public sealed class SimulatedHostsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

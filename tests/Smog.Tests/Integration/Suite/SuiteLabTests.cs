@@ -20,6 +20,7 @@ namespace Smog.Tests.Integration.Suite;
 /// killed with SIGKILL is cleaned up from its ledger.
 /// </summary>
 [Trait("Category", "Lab")]
+[Collection(LabCollection.Name)]
 public sealed class SuiteLabTests : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -94,7 +95,8 @@ public sealed class SuiteLabTests : IDisposable
             Assert.NotNull(report.Scenarios.Single(s => s.Id == "pinning.several-nodes").Skip);
         }
         var pinned = report.Scenarios.Single(s => s.Id == "pinning.simple").Guests.Single();
-        Assert.True(pinned.Predicted!.Determinate, pinned.Predicted.Reason);
+        // one host: Smog predicts the exact placement; with several the weighers choose the host
+        if (!multiNode) Assert.True(pinned.Predicted!.Determinate, pinned.Predicted.Reason);
         Assert.NotNull(pinned.DomainXml);
         Assert.Empty(report.Cleanup.Leftovers);
 
