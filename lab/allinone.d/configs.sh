@@ -73,6 +73,12 @@ EOF
   rm -f "$etc/qemu/networks/autostart/default.xml"
 }
 
+# With `up --hosts FILE`, the lab YAML's controller nova_conf ([filter_scheduler], [pci] alias)
+# is merged over nova.conf: nova-api reads the aliases, nova-scheduler the filters.
+controller_conf() {
+  if [ -n "${HOSTS_FILE:-}" ]; then "$PY" "$SIMCOMPUTE" merge --lab "$HOSTS_FILE" --controller; else cat; fi
+}
+
 write_configs() {
   # ---------------- mariadb ----------------
   install_conf /etc/mysql/mariadb.conf.d/99-smog-lab.cnf root:root 0644 <<EOF
@@ -231,8 +237,16 @@ workers = 1
 discover_hosts_in_cells_interval = -1
 [filter_scheduler]
 enabled_filters = ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter,NUMATopologyFilter,AggregateInstanceExtraSpecsFilter,PciPassthroughFilter
+# deterministic placement: always the best-weighed host, equal weights not shuffled
+host_subset_size = 1
+shuffle_best_same_weighed_hosts = false
 [conductor]
 workers = 1
+[quota]
+# a test lab: the suite's fill scenarios boot as many guests as a host's PCPUs hold
+instances = -1
+cores = -1
+ram = -1
 [vnc]
 enabled = false
 [glance]
@@ -244,7 +258,7 @@ EOF
     authtoken_section nova
     ks_client_section placement placement
     ks_client_section neutron neutron
-  } | install_conf /etc/nova/nova.conf root:nova 0640
+  } | controller_conf | install_conf /etc/nova/nova.conf root:nova 0640
 
   # The package's nova-compute.conf sets virt_type=kvm and is read after nova.conf;
   # a Linux guest hangs under nested KVM here, TCG works.

@@ -5,8 +5,15 @@ Subcommands:
   bootstrap        idempotently create projects, users, roles, services, endpoints
   image FILE       upload FILE to Glance as the public image $SMOG_LAB_IMAGE unless present
   neutron-warmup   list networks then ports (see cmd_neutron_warmup)
-  compute [EPOCH]  print nova services and hypervisors as JSON; exit 0 only if every
-                   nova service is up (heartbeat not older than EPOCH) and a hypervisor is up
+  compute [EPOCH] [HOST...]
+                   print nova services and hypervisors as JSON; exit 0 only if every
+                   nova service is up (heartbeat not older than EPOCH) and a hypervisor is up,
+                   and each HOST has an up nova-compute and an up hypervisor of that name
+  sim-status HOST...
+                   one block per simulated host: its nova-compute service, hypervisor record
+                   and placement inventories (VCPU, PCPU, MEMORY_MB); exit 1 if one is missing
+  aggregates FILE  create the lab YAML's aggregates (name, availability_zone, metadata,
+                   member hosts from hosts[].aggregates) unless present
   token-check      exit 0 if the admin user gets a token
 
 Passwords come from the environment (SMOG_LAB_SVC_PASSWORD, SMOG_LAB_ADMIN_PASSWORD,
@@ -196,7 +203,7 @@ def _epoch(ts):
     return calendar.timegm(d.timetuple())
 
 
-def cmd_compute(since=0):
+def cmd_compute(since=0, hosts=()):
     """since: ignore heartbeats older than this epoch (a service row stays 'up' for
     service_down_time = 60 s after the process died, e.g. right after down/up)."""
     sess = admin_session()
@@ -215,7 +222,85 @@ def cmd_compute(since=0):
     up = {s["binary"] for s in svcs if s["state"] == "up" and s["status"] == "enabled"
           and _epoch(s.get("updated_at")) >= since - 2}
     hyp_ok = any(h.get("state") == "up" for h in hyps)
-    return 0 if want <= up and hyp_ok else 1
+    fresh = {s["host"] for s in svcs if s["binary"] == "nova-compute" and s["state"] == "up"
+             and _epoch(s.get("updated_at")) >= since - 2}
+    named = {h["hypervisor_hostname"] for h in hyps if h.get("state") == "up"}
+    hosts_ok = all(h in fresh and h in named for h in hosts)
+    return 0 if want <= up and hyp_ok and hosts_ok else 1
+
+
+PLACEMENT_HDR = {"OpenStack-API-Version": "placement 1.29"}
+
+
+def cmd_sim_status(hosts):
+    sess = admin_session()
+    cf = dict(service_type="compute", interface="public", region_name=REGION)
+    pf = dict(service_type="placement", interface="public", region_name=REGION)
+    hdr = {"OpenStack-API-Version": "compute 2.53"}
+    svcs = sess.get("/os-services?binary=nova-compute", endpoint_filter=cf, headers=hdr).json()["services"]
+    hyps = sess.get("/os-hypervisors/detail", endpoint_filter=cf, headers=hdr).json()["hypervisors"]
+    rc = 0
+    for name in hosts:
+        svc = next((x for x in svcs if x["host"] == name), None)
+        hyp = next((h for h in hyps if h["hypervisor_hostname"] == name), None)
+        print("  %s: nova-compute %s/%s, hypervisor %s" % (
+            name, svc["state"] if svc else "MISSING", svc["status"] if svc else "-",
+            "%s (%s, vcpus=%s, memory_mb=%s, running_vms=%s)" % (
+                hyp["state"], hyp["hypervisor_type"], hyp.get("vcpus"), hyp.get("memory_mb"),
+                hyp.get("running_vms")) if hyp else "MISSING"))
+        if not svc or svc["state"] != "up" or not hyp or hyp["state"] != "up":
+            rc = 1
+        rps = sess.get("/resource_providers?name=%s" % name, endpoint_filter=pf,
+                       headers=PLACEMENT_HDR).json()["resource_providers"]
+        if not rps:
+            print("    placement: NO resource provider")
+            rc = 1
+            continue
+        uuid = rps[0]["uuid"]
+        inv = sess.get("/resource_providers/%s/inventories" % uuid, endpoint_filter=pf,
+                       headers=PLACEMENT_HDR).json()["inventories"]
+        usage = sess.get("/resource_providers/%s/usages" % uuid, endpoint_filter=pf,
+                         headers=PLACEMENT_HDR).json()["usages"]
+        parts = []
+        for rc_name in ("VCPU", "PCPU", "MEMORY_MB"):
+            i = inv.get(rc_name)
+            parts.append("%s %s" % (rc_name, "-" if i is None else "total=%d reserved=%d ratio=%g used=%d" % (
+                i["total"], i["reserved"], i["allocation_ratio"], usage.get(rc_name, 0))))
+        print("    placement: " + "; ".join(parts))
+    return rc
+
+
+def cmd_aggregates(path):
+    import yaml
+    with open(path) as f:
+        lab = yaml.safe_load(f) or {}
+    wanted = lab.get("aggregates") or []
+    if not wanted:
+        log("  no aggregates in %s" % path)
+        return 0
+    sess = admin_session()
+    cf = dict(service_type="compute", interface="public", region_name=REGION)
+    hdr = {"OpenStack-API-Version": "compute 2.53"}
+    have = {a["name"]: a for a in sess.get("/os-aggregates", endpoint_filter=cf, headers=hdr).json()["aggregates"]}
+    for agg in wanted:
+        name = agg["name"]
+        a = have.get(name)
+        if a is None:
+            body = {"name": name}
+            if agg.get("availability_zone"):
+                body["availability_zone"] = agg["availability_zone"]
+            a = sess.post("/os-aggregates", endpoint_filter=cf, headers=hdr, json={"aggregate": body}).json()["aggregate"]
+            log("  created aggregate %s" % name)
+        meta = {str(k): str(v) for k, v in (agg.get("metadata") or {}).items()}
+        if meta:
+            a = sess.post("/os-aggregates/%s/action" % a["id"], endpoint_filter=cf, headers=hdr,
+                          json={"set_metadata": {"metadata": meta}}).json()["aggregate"]
+        for h in lab.get("hosts") or []:
+            if name in (h.get("aggregates") or []) and h["name"] not in (a.get("hosts") or []):
+                sess.post("/os-aggregates/%s/action" % a["id"], endpoint_filter=cf, headers=hdr,
+                          json={"add_host": {"host": h["name"]}})
+                log("  aggregate %s: added host %s" % (name, h["name"]))
+    return 0
 
 
 def cmd_neutron_warmup():
@@ -252,7 +337,11 @@ def main(argv):
         cmd_image(argv[1])
         return 0
     if cmd == "compute":
-        return cmd_compute(int(argv[1]) if len(argv) > 1 else 0)
+        return cmd_compute(int(argv[1]) if len(argv) > 1 else 0, argv[2:])
+    if cmd == "sim-status":
+        return cmd_sim_status(argv[1:])
+    if cmd == "aggregates":
+        return cmd_aggregates(argv[1])
     if cmd == "neutron-warmup":
         return cmd_neutron_warmup()
     if cmd == "token-check":

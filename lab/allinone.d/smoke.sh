@@ -21,10 +21,14 @@ FLV_PIN=$RUNID-pinned-hp
 FLV_NUMA2=$RUNID-numa2
 SRV_PIN=$RUNID-vm-pinned
 SRV_NUMA2=$RUNID-vm-numa2
+AGG=$RUNID-qemu
+QEMU_HOST=$(hostname)
 
 cleanup() {
   osm server delete --wait "$SRV_PIN" "$SRV_NUMA2" >/dev/null 2>&1
   osa flavor delete "$FLV_PIN" "$FLV_NUMA2" >/dev/null 2>&1
+  osa aggregate remove host "$AGG" "$QEMU_HOST" >/dev/null 2>&1
+  osa aggregate delete "$AGG" >/dev/null 2>&1
   return 0
 }
 
@@ -52,6 +56,12 @@ osa flavor create --vcpus 1 --ram 128 --disk 1 \
 osa flavor create --vcpus 2 --ram 128 --disk 1 --property hw:numa_nodes=2 "$FLV_NUMA2" >/dev/null ||
   fail "flavor create $FLV_NUMA2"
 log "admin created flavors $FLV_PIN (dedicated, 2MB pages) and $FLV_NUMA2 (hw:numa_nodes=2)"
+# both flavors stay on the QEMU host, which may share the lab with simulated hosts (up --hosts)
+osa aggregate create --property "smog-smoke=$RUNID" "$AGG" >/dev/null &&
+  osa aggregate add host "$AGG" "$QEMU_HOST" >/dev/null || fail "aggregate $AGG with host $QEMU_HOST"
+for f in "$FLV_PIN" "$FLV_NUMA2"; do
+  osa flavor set --property "aggregate_instance_extra_specs:smog-smoke=$RUNID" "$f" || fail "flavor set $f"
+done
 
 # 3. pinned huge-page server, no network
 osm server create --flavor "$FLV_PIN" --image smog-blank --nic none "$SRV_PIN" >/dev/null ||
@@ -61,7 +71,7 @@ wait_status "$SRV_PIN" ACTIVE 240 ||
   fail "$SRV_PIN not ACTIVE: $(osm server show -f value -c status -c fault "$SRV_PIN" 2>&1)"
 log "$SRV_PIN ACTIVE after $((SECONDS - t))s"
 dom=$(osa server show -f value -c OS-EXT-SRV-ATTR:instance_name "$SRV_PIN") || fail "instance name"
-xml=$(virsh -c qemu:///system dumpxml "$dom") || fail "virsh dumpxml $dom"
+xml=$(virsh -c "${LIBVIRT_DEFAULT_URI:-qemu:///system}" dumpxml "$dom") || fail "virsh dumpxml $dom"
 grep -q "<vcpupin vcpu='0' cpuset=" <<<"$xml" || fail "no <vcpupin> in $dom XML"
 grep -q "<page size='2048' unit='KiB'" <<<"$xml" || fail "no 2 MiB <hugepages> in $dom XML"
 log "virsh dumpxml $dom: $(grep -o "<vcpupin[^>]*>" <<<"$xml" | head -1) $(grep -o "<page size='2048'[^>]*>" <<<"$xml" | head -1)"
@@ -80,7 +90,8 @@ osm server delete --wait "$SRV_PIN" "$SRV_NUMA2" || fail "server delete"
 for s in "$SRV_PIN" "$SRV_NUMA2"; do
   osm server show "$s" >/dev/null 2>&1 && fail "$s still exists after delete"
 done
-virsh -c qemu:///system dominfo "$dom" >/dev/null 2>&1 && fail "libvirt domain $dom still defined"
+virsh -c "${LIBVIRT_DEFAULT_URI:-qemu:///system}" dominfo "$dom" >/dev/null 2>&1 && fail "libvirt domain $dom still defined"
 osa flavor delete "$FLV_PIN" "$FLV_NUMA2" || fail "flavor delete"
-log "servers, domain $dom and flavors deleted"
+osa aggregate remove host "$AGG" "$QEMU_HOST" >/dev/null && osa aggregate delete "$AGG" || fail "aggregate delete"
+log "servers, domain $dom, flavors and aggregate deleted"
 log "PASS ($((SECONDS - T0))s)"

@@ -115,6 +115,45 @@ internal static partial class Lab
         return Environment.GetEnvironmentVariable("SMOG_LAB_LIBVIRT_URI") ?? "qemu:///system";
     }
 
+    /// <summary>
+    /// The real QEMU compute host: the first host of the lab's inventory.yml (lab/allinone lists it
+    /// first; with <c>up --hosts</c> the simulated hosts follow it).
+    /// </summary>
+    public static string QemuHost()
+    {
+        var inventory = InventoryPath();
+        if (File.Exists(inventory) && FirstHostLine().Match(File.ReadAllText(inventory)) is { Success: true } m) return m.Groups[1].Value;
+        Assert.Fail($"no host in the lab inventory {inventory}");
+        return "";
+    }
+
+    /// <summary>
+    /// Keeps a flavor's servers on the QEMU host, which may share the lab with simulated hosts: an
+    /// aggregate holding only that host, and the flavor asking for the aggregate's metadata
+    /// (AggregateInstanceExtraSpecsFilter). Works for the member too, unlike a forced host.
+    /// </summary>
+    public static async Task KeepOnQemuHostAsync(NovaClient nova, string flavorId, string run, Cleanup cleanup, CancellationToken ct)
+    {
+        var host = QemuHost();
+        var aggregate = await nova.Aggregates.CreateAsync(run + "-qemu", null, ct);
+        cleanup.Add("aggregate", () => nova.Aggregates.DeleteAsync(aggregate.Id, CancellationToken.None));
+        await nova.Aggregates.AddHostAsync(aggregate.Id, host, ct);
+        cleanup.Add("aggregate host", () => nova.Aggregates.RemoveHostAsync(aggregate.Id, host, CancellationToken.None));
+        await nova.Aggregates.SetMetadataAsync(aggregate.Id, new Dictionary<string, string?> { ["smog-it-host"] = run }, ct);
+        await nova.Flavors.SetExtraSpecsAsync(flavorId, new Dictionary<string, string> { ["aggregate_instance_extra_specs:smog-it-host"] = run }, ct);
+    }
+
+    /// <summary>Whether the lab runs simulated hosts (lab/allinone up --hosts lists them with a command_prefix).</summary>
+    public static bool HasSimulatedHosts()
+    {
+        var inventory = InventoryPath();
+        return File.Exists(inventory) && File.ReadAllText(inventory).Contains("command_prefix:", StringComparison.Ordinal);
+    }
+
+    public static string InventoryPath() => Environment.GetEnvironmentVariable("SMOG_LAB_INVENTORY") is { Length: > 0 } given
+        ? given
+        : Path.Combine(Path.GetDirectoryName(CloudsFile)!, "inventory.yml");
+
     public static async Task<string> VirshDumpXmlAsync(string domain, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("virsh", ["-c", LibvirtUri(), "dumpxml", domain])
@@ -132,6 +171,19 @@ internal static partial class Lab
 
     [GeneratedRegex(@"libvirt_uri:\s*""?([^""\n]+)""?")]
     private static partial Regex LibvirtLine();
+
+    [GeneratedRegex(@"^\s*-\s*name:\s*""?([^""\s]+)""?", RegexOptions.Multiline)]
+    private static partial Regex FirstHostLine();
+}
+
+/// <summary>
+/// The lab's test classes that create servers, flavors or aggregates run one at a time:
+/// SuiteLabTests compares the cloud's listings before and after a run.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class LabCollection
+{
+    public const string Name = "lab";
 }
 
 /// <summary>

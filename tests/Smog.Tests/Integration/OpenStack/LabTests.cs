@@ -14,7 +14,7 @@ namespace Smog.Tests.Integration.OpenStack;
 /// one-cell host. Every object is named with a run id and removed, even on failure.
 /// </summary>
 [Trait("Category", "Lab")]
-[Collection(Smog.Tests.Integration.RealLabCollection.Name)]
+[Collection(LabCollection.Name)]
 public class LabTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -183,7 +183,9 @@ public class LabTests
         using var admin = Lab.Connect(Lab.Admin, "hypervisors_services");
         var nova = await admin.ComputeAsync(Ct);
 
-        var hypervisor = Assert.Single(await nova.Hypervisors.ListAsync(null, withServers: true, Ct));
+        // The QEMU host, among the simulated hosts when the lab runs them (lab/allinone up --hosts)
+        var all = await nova.Hypervisors.ListAsync(null, withServers: true, Ct);
+        var hypervisor = Assert.Single(all, h => h.Service!.Host == Lab.QemuHost());
         var service = Assert.Single(await nova.Services.ListAsync("nova-compute", hypervisor.Service!.Host, Ct));
         var again = await nova.Hypervisors.ShowAsync(hypervisor.Id, withServers: false, Ct);
 
@@ -211,6 +213,7 @@ public class LabTests
         var flavor = await nova.Flavors.CreateAsync(new FlavorCreate { Name = run + "-pinned", RamMiB = 128, Vcpus = 1, DiskGiB = 1 }, Ct);
         cleanup.Add("flavor", () => nova.Flavors.DeleteAsync(flavor.Id, CancellationToken.None));
         await nova.Flavors.SetExtraSpecsAsync(flavor.Id, new Dictionary<string, string> { ["hw:cpu_policy"] = "dedicated", ["hw:mem_page_size"] = "2MB" }, Ct);
+        await Lab.KeepOnQemuHostAsync(nova, flavor.Id, run, cleanup, Ct);
 
         // When the member boots it with no network
         var created = await memberNova.Servers.CreateAsync(new ServerCreateRequest
@@ -276,6 +279,7 @@ public class LabTests
         var flavor = await nova.Flavors.CreateAsync(new FlavorCreate { Name = run + "-numa2", RamMiB = 128, Vcpus = 2, DiskGiB = 1 }, Ct);
         cleanup.Add("flavor", () => nova.Flavors.DeleteAsync(flavor.Id, CancellationToken.None));
         await nova.Flavors.SetExtraSpecsAsync(flavor.Id, new Dictionary<string, string> { ["hw:numa_nodes"] = "2" }, Ct);
+        await Lab.KeepOnQemuHostAsync(nova, flavor.Id, run, cleanup, Ct);
         var created = await nova.Servers.CreateAsync(new ServerCreateRequest
         {
             Server = new ServerCreateBody { Name = run + "-vm", FlavorRef = flavor.Id, ImageRef = image.Id, Networks = ServerNetworks.None, Tags = [run] },
