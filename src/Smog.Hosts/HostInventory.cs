@@ -55,7 +55,7 @@ public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Ho
 
     /// <summary>A runner for the host: local, or a connected SSH session (dispose it when done).</summary>
     public static async Task<ICommandRunner> ConnectAsync(InventoryHost host, CancellationToken cancellationToken = default) =>
-        host.Access == HostAccess.None ? throw new InventoryException($"{host.Name}: no access of its own (reached only through its parent {host.Guest?.Parent})")
+        host.Access == HostAccess.None ? throw new HostAccessException($"{host.Name}: no access of its own (reached only through its parent {host.Guest?.Parent})")
         : host.Ssh is { } target ? await SshCommandRunner.ConnectAsync(target, cancellationToken)
         : host.Embedded is { } embedded ? new Embedded.EmbeddedCommandRunner(embedded)
         : new LocalCommandRunner();
