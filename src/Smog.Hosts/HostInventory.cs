@@ -63,7 +63,7 @@ public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Ho
     public static async Task<ICommandRunner> ConnectAsync(InventoryHost host, CancellationToken cancellationToken = default)
     {
         if (host.Access == HostAccess.None)
-            throw new InventoryException($"{host.Name}: no access of its own (reached only through its parent {host.Guest?.Parent})");
+            throw new HostAccessException($"{host.Name}: no access of its own (reached only through its parent {host.Guest?.Parent})");
         ICommandRunner runner = host.Ssh is { } target ? await SshCommandRunner.ConnectAsync(target, cancellationToken)
             : host.Embedded is { } embedded ? new Embedded.EmbeddedCommandRunner(embedded)
             : new LocalCommandRunner();

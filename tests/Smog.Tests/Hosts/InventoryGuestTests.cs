@@ -38,7 +38,7 @@ public sealed class InventoryGuestTests
         var b = Parse(Lab).Find("l1-b");
         Assert.Equal(HostAccess.None, b.Access);
         Assert.Equal(new GuestOf("l0", "l1-b", NestedCpuMode.Keep), b.Guest);
-        var e = await Assert.ThrowsAsync<InventoryException>(() => HostInventory.ConnectAsync(b, TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<HostAccessException>(() => HostInventory.ConnectAsync(b, TestContext.Current.CancellationToken));
         Assert.Contains("reached only through its parent l0", e.Message);
     }
 
