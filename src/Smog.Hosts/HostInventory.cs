@@ -47,7 +47,16 @@ public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ss
 
     /// <summary>The directory absolute paths resolve under when reading files (<c>files_root</c>), or null for the host's own root.</summary>
     public string? FilesRoot { get; init; }
+
+    /// <summary>Set for an L1 read from a compute.yml.</summary>
+    public NestedRole? Nested { get; init; }
 }
+
+/// <summary>
+/// A nested L1 hypervisor from a compute.yml: its libvirt domain on the parent (L0, itself a host
+/// of the inventory), its virt type and the CPU mode asked for (host-model, host-passthrough, none).
+/// </summary>
+public sealed record NestedRole(string Domain, string Parent, string? VirtType, string? CpuMode);
 
 /// <summary>The hosts smog may visit, read from a YAML file (see <see cref="InventoryParser"/>).</summary>
 public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Hosts)

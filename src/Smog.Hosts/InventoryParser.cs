@@ -37,7 +37,7 @@ namespace Smog.Hosts;
 ///     key: host-access.key     # embedded: file holding the host-access token; relative to the inventory
 /// </code>
 /// The lab's <c>lab/.state/inventory.yml</c> (<c>name</c>, <c>access: local</c>, <c>libvirt_uri</c>)
-/// is this format. Unknown fields are errors, so a typo never silently falls back to a default.
+/// is this format, and so is the original tool's <c>compute.yml</c> (<see cref="ComputeYmlReader"/>). Unknown fields are errors, so a typo never silently falls back to a default.
 /// </summary>
 public static class InventoryParser
 {
@@ -73,6 +73,8 @@ public static class InventoryParser
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new InventoryException($"{source}: expected a mapping with a 'hosts' list");
+        // The original tool's compute.yml is read as it is.
+        if (root.Children.ContainsKey(new YamlScalarNode("computes"))) return ComputeYmlReader.Read(root, source);
         var reader = new Reader(source, baseDirectory);
         foreach (var key in root.Children.Keys)
             if (Scalar(key) != "hosts") throw reader.Error(key, Scalar(key), "unknown field (the top level has only 'hosts')");
