@@ -59,16 +59,15 @@ internal static class ComputeYmlReader
             if (vtype is not (null or "kvm" or "qemu")) throw Error(values["vtype"], $"{at}.vtype", $"expected kvm or qemu, found '{vtype}'");
             var mode = Text("passthrough") switch
             {
-                null => null,
-                "host-model" => "host-model",
-                "passthrough" => "host-passthrough",
-                "none" => "none",
+                null or "none" => NestedCpuMode.Keep,
+                "host-model" => NestedCpuMode.HostModel,
+                "passthrough" => NestedCpuMode.HostPassthrough,
                 var s => throw Error(values["passthrough"], $"{at}.passthrough", $"expected host-model, passthrough or none, found '{s}'"),
             };
             if (hosts.Any(h => h.Name == address)) throw Error(values["host"], $"{at}.host", $"duplicate host '{address}'");
             hosts.Add(new InventoryHost(address, HostAccess.Ssh, Target(address, user, source, map, home, agentSocket), null)
             {
-                Nested = new NestedRole(domain, parent, vtype, mode),
+                Guest = new GuestOf(parent, domain, mode, vtype),
             });
             if (!hosts.Any(h => h.Name == parent))
                 hosts.Add(new InventoryHost(parent, HostAccess.Ssh, Target(parent, user, source, map, home, agentSocket), null));

@@ -24,8 +24,11 @@ public enum NestedCpuMode
     HostModel,
 }
 
-/// <summary>An inventory host that is an L1 guest: the host it runs on, its domain name there, its nested CPU mode.</summary>
-public sealed record GuestOf(string Parent, string Domain, NestedCpuMode CpuMode);
+/// <summary>
+/// An inventory host that is an L1 guest: the host it runs on, its domain name there, its nested CPU
+/// mode, and (from a compute.yml's <c>vtype</c>) the domain type it should have.
+/// </summary>
+public sealed record GuestOf(string Parent, string Domain, NestedCpuMode CpuMode, string? VirtType = null);
 
 /// <summary>One host of the inventory. <see cref="Ssh"/> is set exactly when access is ssh.</summary>
 public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ssh, string? LibvirtUri)
@@ -47,16 +50,7 @@ public sealed record InventoryHost(string Name, HostAccess Access, SshTarget? Ss
 
     /// <summary>The directory absolute paths resolve under when reading files (<c>files_root</c>), or null for the host's own root.</summary>
     public string? FilesRoot { get; init; }
-
-    /// <summary>Set for an L1 read from a compute.yml.</summary>
-    public NestedRole? Nested { get; init; }
 }
-
-/// <summary>
-/// A nested L1 hypervisor from a compute.yml: its libvirt domain on the parent (L0, itself a host
-/// of the inventory), its virt type and the CPU mode asked for (host-model, host-passthrough, none).
-/// </summary>
-public sealed record NestedRole(string Domain, string Parent, string? VirtType, string? CpuMode);
 
 /// <summary>The hosts smog may visit, read from a YAML file (see <see cref="InventoryParser"/>).</summary>
 public sealed record HostInventory(string Path, ImmutableArray<InventoryHost> Hosts)

@@ -44,12 +44,12 @@ public sealed class ComputeYmlReaderTests : IDisposable
 
         Assert.Equal(["192.168.122.10", "10.0.0.5", "192.168.122.11"], inventory.Hosts.Select(h => h.Name));
         var a = inventory.Find("192.168.122.10");
-        Assert.Equal(new NestedRole("l1-a", "10.0.0.5", "kvm", "host-passthrough"), a.Nested);
+        Assert.Equal(new GuestOf("10.0.0.5", "l1-a", NestedCpuMode.HostPassthrough, "kvm"), a.Guest);
         Assert.Equal(("stack", "192.168.122.10", 22), (a.Ssh!.User, a.Ssh.Address, a.Ssh.Port));
         Assert.Equal(Path.Combine(_home, ".ssh", "id_ecdsa"), a.Ssh.KeyPath);
         Assert.Equal(Path.Combine(_home, ".ssh", "known_hosts"), a.Ssh.KnownHostsPath);
-        Assert.Null(inventory.Find("10.0.0.5").Nested);
-        Assert.Equal(("root", "host-model"), (inventory.Find("192.168.122.11").Ssh!.User, inventory.Find("192.168.122.11").Nested!.CpuMode));
+        Assert.Null(inventory.Find("10.0.0.5").Guest);
+        Assert.Equal(("root", NestedCpuMode.HostModel), (inventory.Find("192.168.122.11").Ssh!.User, inventory.Find("192.168.122.11").Guest!.CpuMode));
     }
 
     [Theory]
