@@ -5,6 +5,7 @@ using Smog.Cli.Commands.Run;
 using Smog.Cli.Rendering;
 using Smog.Cloud.Api.Hosting;
 using Smog.Hosts;
+using Smog.Nova.Config;
 using Smog.OpenStack;
 using Smog.OpenStack.Config;
 using Smog.OpenStack.Http;
@@ -91,6 +92,17 @@ internal sealed class CheckCommand(IAnsiConsole console) : AsyncCommand<CheckCom
     }
 
     /// <summary>Nested virtualisation as the kvm module's parameter says (Y or 1: on).</summary>
+    /// <summary>
+    /// The NUMA-relevant filters of the host's nova.conf. enabled_filters is a scheduler option: a compute
+    /// node's file often leaves it unset, and then the scheduler's own config decides, not Zed's default.
+    /// </summary>
+    private static string FiltersLine(NovaConf? conf) =>
+        conf is null ? "unknown"
+        : conf.EnabledFilters is null ? "not set in this host's nova.conf (the scheduler's config decides)"
+        : string.Join(", ", conf.Filters.Where(f => f is "NUMATopologyFilter" or "AggregateInstanceExtraSpecsFilter" or "PciPassthroughFilter")) is { Length: > 0 } f
+            ? f + " (this host's nova.conf)"
+            : "no NUMA, aggregate or PCI filter in this host's nova.conf";
+
     private static async Task<string> NestedAsync(DiscoveredHost host, HostAccessPool access, CancellationToken ct)
     {
         if (host.Access is not { } entry || !host.HostAccess) return "unknown (no host access)";
@@ -124,7 +136,7 @@ internal sealed class CheckCommand(IAnsiConsole console) : AsyncCommand<CheckCom
         yield return ("PCPU / VCPU", $"{h.Capacity("PCPU")?.Total.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} / {h.Capacity("VCPU")?.Total.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} (placement)");
         yield return ("huge pages", t is null ? "unknown" : PerNode(t.Cells.Select(c => (c.Id, string.Join("+", c.Pages.Where(p => p.SizeKiB > 4 && p.Total > 0).Select(p => $"{p.Total}x{PageSize(p.SizeKiB)}"))))));
         yield return ("PCI devices", t is null ? "unknown" : PerNode(t.Cells.Select(c => (c.Id, t.PciDevicesOnCell(c.Id).Count() is var n && n > 0 ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""))));
-        yield return ("filters", h.Conf is null ? "unknown" : string.Join(", ", h.Conf.Filters.Where(f => f is "NUMATopologyFilter" or "AggregateInstanceExtraSpecsFilter" or "PciPassthroughFilter")) is { Length: > 0 } f ? f + " (of this host's nova.conf)" : "no NUMA, aggregate or PCI filter (of this host's nova.conf)");
+        yield return ("filters", FiltersLine(h.Conf));
         yield return ("aggregates", h.Aggregates.IsEmpty ? "none" : string.Join(", ", h.Aggregates));
         foreach (var note in h.Notes) yield return ("note", note);
     }
