@@ -292,6 +292,10 @@ public sealed class EveryVerbTests : IDisposable
             }),
             ["env nova-conf"] = (NovaConf(envInventory), new() { ["--inventory"] = NovaConf }),
             ["env hugepages"] = (HugePages(envInventory), new() { ["--inventory"] = HugePages }),
+            ["env check"] = (["env", "check", "--inventory", envInventory, "--output", "json"], new()
+            {
+                ["--inventory"] = bad => ["env", "check", "--inventory", bad],
+            }),
             ["env restore"] = (["env", "restore", "--inventory", envInventory, "--state-dir", envState], new()
             {
                 ["--inventory"] = bad => ["env", "restore", "--inventory", bad, "--state-dir", envState],
