@@ -207,17 +207,23 @@ public sealed class SimHostAccessTests : IDisposable
 
         Assert.NotNull(numactl);
         Assert.Equal(
-            "available: 2 nodes (0-1)\n" +
+            // compute-3: three 32 GiB nodes, each with 512 x 2 MiB pages (1 GiB, counted as used, as
+            // Linux does); the guest's 1 GiB cells take 1 GiB more from nodes 0 and 1.
+            "available: 3 nodes (0-2)\n" +
             "node 0 cpus: 0 1 2 3 4 5 6 7\n" +
             "node 0 size: 32768 MB\n" +
-            "node 0 free: 31744 MB\n" +
+            "node 0 free: 30720 MB\n" +
             "node 1 cpus: 8 9 10 11 12 13 14 15\n" +
             "node 1 size: 32768 MB\n" +
-            "node 1 free: 31744 MB\n" +
+            "node 1 free: 30720 MB\n" +
+            "node 2 cpus: 16 17 18 19 20 21 22 23\n" +
+            "node 2 size: 32768 MB\n" +
+            "node 2 free: 31744 MB\n" +
             "node distances:\n" +
-            "node   0   1 \n" +
-            "  0:  10  21 \n" +
-            "  1:  21  10 \n",
+            "node   0   1   2 \n" +
+            "  0:  10  21  21 \n" +
+            "  1:  21  10  21 \n" +
+            "  2:  21  21  10 \n",
             numactl.StandardOutput);
     }
 
