@@ -20,6 +20,7 @@ namespace Smog.Hosts;
 ///     insecure_accept_new: false       # ssh: trust and record an unknown host key (never a changed one)
 ///     connect_timeout: 10      # ssh: seconds
 ///     connect_attempts: 4      # ssh: tries while the port refuses connections
+///     jump: bastion            # ssh: reach this host through another ssh host of the inventory (its user, key, known_hosts, port; chains allowed)
 ///     libvirt_uri: qemu:///system      # optional: virsh -c URI on that host
 ///     parent: l0-1             # optional: this host is an L1 guest: the inventory host it runs on
 ///     domain: compute-1        # with parent: its libvirt domain name there (default: name)
@@ -42,10 +43,10 @@ namespace Smog.Hosts;
 public static class InventoryParser
 {
     private static readonly string[] Fields =
-        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "nova_conf", "restart", "command_prefix", "files_root", "sudo", "parent", "domain", "passthrough"];
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "nova_conf", "restart", "command_prefix", "files_root", "sudo", "parent", "domain", "passthrough", "jump"];
 
     private static readonly string[] SshOnly =
-        ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts"];
+        ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "jump"];
 
     public static HostInventory Load(string path)
     {
@@ -92,10 +93,43 @@ public static class InventoryParser
         for (var i = 0; i < hosts.Count; i++)
             if (hosts[i].Guest is { } guest && (guest.Parent == hosts[i].Name || hosts.All(h => h.Name != guest.Parent)))
                 throw reader.Error(((YamlMappingNode)list.Children[i]).Children[new YamlScalarNode("parent")], $"hosts[{i}].parent", $"'{guest.Parent}' is not another host of this inventory");
+        ResolveJumps(hosts, list, reader);
         return new HostInventory(source, hosts.ToImmutable());
     }
 
     private static string Scalar(YamlNode node) => node is YamlScalarNode { Value: { } v } ? v : "";
+
+    /// <summary>
+    /// Gives each <c>jump:</c> the jump host's own target (its jump resolved first, so chains
+    /// work); an unknown name, a host that is not ssh, or a cycle names the field at fault.
+    /// </summary>
+    private static void ResolveJumps(ImmutableArray<InventoryHost>.Builder hosts, YamlSequenceNode list, Reader reader)
+    {
+        var jumpKey = new YamlScalarNode("jump");
+        YamlNode? JumpNode(int i) => ((YamlMappingNode)list.Children[i]).Children.TryGetValue(jumpKey, out var n) ? n : null;
+        var resolved = new Dictionary<string, SshTarget>(StringComparer.Ordinal);
+        SshTarget Resolve(int i, List<string> chain)
+        {
+            var host = hosts[i];
+            if (resolved.TryGetValue(host.Name, out var done)) return done;
+            var target = host.Ssh!;
+            if (JumpNode(i) is { } node)
+            {
+                var at = $"hosts[{i}].jump";
+                if (node is not YamlScalarNode { Value: { Length: > 0 } name }) throw reader.Error(node, at, "expected the name of another host of this inventory");
+                if (name == host.Name || chain.Contains(name))
+                    throw reader.Error(node, at, $"jump hosts form a cycle ({string.Join(" -> ", chain.Append(host.Name).Append(name))})");
+                var j = Enumerable.Range(0, hosts.Count).FirstOrDefault(k => hosts[k].Name == name, -1);
+                if (j < 0) throw reader.Error(node, at, $"'{name}' is not another host of this inventory");
+                if (hosts[j].Ssh is null) throw reader.Error(node, at, $"'{name}' is not an ssh host (a jump host needs access: ssh)");
+                target = target with { Jump = Resolve(j, [.. chain, host.Name]) };
+            }
+            resolved[host.Name] = target;
+            return target;
+        }
+        for (var i = 0; i < hosts.Count; i++)
+            if (hosts[i].Ssh is not null && JumpNode(i) is not null) hosts[i] = hosts[i] with { Ssh = Resolve(i, []) };
+    }
 
     private sealed class Reader(string source, string baseDirectory)
     {

@@ -25,7 +25,8 @@
 #     vmx; /sys/module/kvm_intel/parameters/nested (tmpfs) says N; /etc/modprobe.d is a tmpfs;
 #     /usr/local/sbin (tmpfs, first on root's PATH) holds a fake modprobe that logs its
 #     arguments to DIR/a/modprobe.log and, on a load, takes nested= from /etc/modprobe.d, and a
-#     fake virsh (no guest runs; dumpxml of domain l1-fake; capabilities fails as with no libvirtd).
+#     domain l1-fake that the fake virsh (both hosts: no guest runs, capabilities fails as with
+#     no libvirtd) dumps. No PCI devices (an empty tmpfs over /sys/bus/pci/devices).
 #     The real module reload needs real hardware.
 # Writes DIR/inventory.yml (netns-a, netns-b with jump: netns-a) and DIR/known_hosts (both
 # host keys under their addresses). Last line of stdout: export SMOG_NETNS_INVENTORY=DIR/inventory.yml
@@ -198,18 +199,24 @@ case "\$1" in
      case "\$v" in 1|Y) echo Y ;; *) echo N ;; esac >/sys/module/kvm_intel/parameters/nested ;;
 esac
 EOF
-cat >"$A/local-sbin/virsh" <<EOF
+chmod 755 "$A/local-sbin/modprobe"
+# Both hosts: a fake virsh first on PATH, so nothing reaches this machine's own libvirtd
+# through the shared filesystem (its socket) and "capabilities" fails as with no libvirtd.
+for h in a b; do
+  mkdir -p "$D/$h/local-sbin"
+  cat >"$D/$h/local-sbin/virsh" <<EOF
 #!/bin/sh
-# Fake virsh of compute-a (smog netns CI host): no libvirtd, no guest running, one defined domain.
+# Fake virsh of a smog netns CI host: no libvirtd, no guest running, one defined domain on A.
 [ "\$1" = -c ] && shift 2
 case "\$1" in
   list) exit 0 ;;
-  dumpxml) for a; do d=\$a; done; [ "\$d" = l1-fake ] && exec cat $A/l1-fake.xml; echo "error: failed to get domain '\$d'" >&2; exit 1 ;;
+  dumpxml) for a; do d=\$a; done; [ "\$d" = l1-fake ] && [ -f $D/$h/l1-fake.xml ] && exec cat $D/$h/l1-fake.xml; echo "error: failed to get domain '\$d'" >&2; exit 1 ;;
   domstate) echo "shut off" ;;
   *) echo "error: failed to connect to the hypervisor (smog netns fake virsh)" >&2; exit 1 ;;
 esac
 EOF
-chmod 755 "$A/local-sbin/modprobe" "$A/local-sbin/virsh"
+  chmod 755 "$D/$h/local-sbin/virsh"
+done
 cat >"$A/l1-fake.xml" <<'EOF'
 <domain type='kvm'>
   <name>l1-fake</name>
@@ -244,8 +251,9 @@ for h in a b; do
       echo "mount --bind $H/cpuinfo /proc/cpuinfo"
       echo "mount -t tmpfs -o mode=755 smog-module /sys/module && mkdir -p /sys/module/kvm_intel/parameters && echo N >/sys/module/kvm_intel/parameters/nested"
       echo "mount -t tmpfs -o mode=755 smog-modprobe /etc/modprobe.d"
-      echo "mount -t tmpfs -o mode=755 smog-sbin /usr/local/sbin && cp $H/local-sbin/* /usr/local/sbin/"
     fi
+    echo "mount -t tmpfs -o mode=755 smog-sbin /usr/local/sbin && cp $H/local-sbin/* /usr/local/sbin/"
+    echo "mount -t tmpfs -o mode=755 smog-pci /sys/bus/pci/devices"
     echo "$H/restart-nova-compute"
     echo "exec /usr/sbin/sshd -f $H/sshd_config -E $H/sshd.log"
   } >"$H/setup.sh"

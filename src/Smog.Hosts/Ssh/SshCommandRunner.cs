@@ -19,11 +19,13 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
 
     private readonly SshClient _client;
     private readonly SshTarget _target;
+    private readonly JumpTunnel? _tunnel;
 
-    private SshCommandRunner(SshClient client, SshTarget target)
+    private SshCommandRunner(SshClient client, SshTarget target, JumpTunnel? tunnel)
     {
         _client = client;
         _target = target;
+        _tunnel = tunnel;
     }
 
     public string HostName => _target.Name;
@@ -35,10 +37,14 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
     {
         var key = LoadKey(target);
         var knownHosts = LoadKnownHosts(target);
+        // Through a jump host the session goes to a local end of a direct-tcpip channel; the
+        // host key is still checked under the target's own address (the verifier uses target).
+        var tunnel = target.Jump is null ? null : await JumpTunnel.OpenAsync(target, cancellationToken);
+        var (address, port) = tunnel is null ? (target.Address, target.Port) : ("127.0.0.1", (int)tunnel.LocalPort);
         var delay = TimeSpan.FromMilliseconds(500);
         for (var attempt = 1; ; attempt++)
         {
-            var info = new ConnectionInfo(target.Address, target.Port, target.User, new PrivateKeyAuthenticationMethod(target.User, key))
+            var info = new ConnectionInfo(address, port, target.User, new PrivateKeyAuthenticationMethod(target.User, key))
             {
                 Timeout = target.ConnectTimeout,
             };
@@ -52,14 +58,26 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 client.Dispose();
-                if (verifier.Refusal is { } refusal) throw new HostAccessException(refusal);
+                if (verifier.Refusal is { } refusal)
+                {
+                    tunnel?.Dispose();
+                    throw new HostAccessException(refusal);
+                }
                 if (IsConnectionRefused(e) && attempt < target.ConnectAttempts)
                 {
                     await Task.Delay(delay, cancellationToken);
                     delay *= 2;
                     continue;
                 }
-                throw new HostAccessException(Describe(target, e, attempt), e);
+                var problem = tunnel?.Problem;
+                tunnel?.Dispose();
+                throw new HostAccessException(problem is null ? Describe(target, e, attempt)
+                    : $"{target.Display}: jump host {target.Jump!.Name} could not reach {target.Address}:{target.Port}: {OneLine(problem)}", e);
+            }
+            catch
+            {
+                tunnel?.Dispose();
+                throw;
             }
             try
             {
@@ -68,9 +86,10 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
             catch
             {
                 client.Dispose();
+                tunnel?.Dispose();
                 throw;
             }
-            return new SshCommandRunner(client, target);
+            return new SshCommandRunner(client, target, tunnel);
         }
     }
 
@@ -122,6 +141,63 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
     {
         if (_client.IsConnected) _client.Disconnect();
         _client.Dispose();
+        _tunnel?.Dispose();
+    }
+
+    /// <summary>
+    /// The first hop to a target with a jump host: a session to the jump host (itself perhaps
+    /// through its own jump) and a local port on 127.0.0.1 (chosen by the system) forwarded over
+    /// a direct-tcpip channel to the target's address and port. Disposed after the target's session.
+    /// </summary>
+    private sealed class JumpTunnel : IDisposable
+    {
+        private readonly SshCommandRunner _jump;
+        private readonly ForwardedPortLocal _forward;
+
+        private JumpTunnel(SshCommandRunner jump, ForwardedPortLocal forward)
+        {
+            _jump = jump;
+            _forward = forward;
+            _forward.Exception += (_, e) => Problem ??= e.Exception.Message;
+        }
+
+        public uint LocalPort => _forward.BoundPort;
+
+        /// <summary>Why the jump host could not open the channel, when it said so.</summary>
+        public string? Problem { get; private set; }
+
+        public static async Task<JumpTunnel> OpenAsync(SshTarget target, CancellationToken ct)
+        {
+            SshCommandRunner jump;
+            try
+            {
+                jump = await ConnectAsync(target.Jump!, ct);
+            }
+            catch (HostAccessException e)
+            {
+                throw new HostAccessException($"{target.Name}: jump host {e.Message}", e);
+            }
+            var forward = new ForwardedPortLocal("127.0.0.1", 0, target.Address, (uint)target.Port);
+            try
+            {
+                jump._client.AddForwardedPort(forward);
+                forward.Start();
+                return new JumpTunnel(jump, forward);
+            }
+            catch (Exception e) when (e is SshException or SocketException or InvalidOperationException)
+            {
+                forward.Dispose();
+                jump.Dispose();
+                throw new HostAccessException($"{target.Name}: cannot open a forwarded port through jump host {target.Jump!.Name}: {OneLine(e.Message)}", e);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_forward.IsStarted) _forward.Stop();
+            _forward.Dispose();
+            _jump.Dispose();
+        }
     }
 
     private static PrivateKeyFile LoadKey(SshTarget target)

@@ -25,6 +25,13 @@ public sealed record SshTarget
 
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The host to connect through (inventory <c>jump</c>), with its own user, key, known_hosts
+    /// and port; it may have a jump of its own. This target's host key is still checked under
+    /// its own address and port.
+    /// </summary>
+    public SshTarget? Jump { get; init; }
+
     /// <summary>How messages name the host: <c>compute-1 (root@10.0.0.5:22)</c>.</summary>
-    public string Display => $"{Name} ({User}@{Address}:{Port})";
+    public string Display => $"{Name} ({User}@{Address}:{Port}{(Jump is { } j ? $" via {j.Name}" : "")})";
 }
