@@ -14,7 +14,8 @@ namespace Smog.Hosts;
 ///     address: 10.0.0.5        # ssh: required
 ///     port: 22                 # ssh: default 22
 ///     user: root               # ssh: default root
-///     key: ~/.ssh/id_ed25519   # ssh: required; relative paths are relative to the inventory file
+///     key: ~/.ssh/id_ed25519   # ssh: required unless agent; relative paths are relative to the inventory file
+///     agent: true              # ssh: also log in with ssh-agent's keys (SSH_AUTH_SOCK), after key; or agent: /path/to/socket
 ///     key_passphrase_env: VAR  # ssh: variable holding the key's passphrase (never the passphrase itself)
 ///     known_hosts: ~/.ssh/known_hosts  # ssh: default ~/.ssh/known_hosts
 ///     insecure_accept_new: false       # ssh: trust and record an unknown host key (never a changed one)
@@ -43,10 +44,10 @@ namespace Smog.Hosts;
 public static class InventoryParser
 {
     private static readonly string[] Fields =
-        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "nova_conf", "restart", "command_prefix", "files_root", "sudo", "parent", "domain", "passthrough", "jump"];
+        ["name", "access", "address", "port", "user", "key", "key_passphrase_env", "agent", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "libvirt_uri", "url", "nova_conf", "restart", "command_prefix", "files_root", "sudo", "parent", "domain", "passthrough", "jump"];
 
     private static readonly string[] SshOnly =
-        ["address", "port", "user", "key", "key_passphrase_env", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "jump"];
+        ["address", "port", "user", "key", "key_passphrase_env", "agent", "known_hosts", "insecure_accept_new", "connect_timeout", "connect_attempts", "jump"];
 
     public static HostInventory Load(string path)
     {
@@ -73,12 +74,12 @@ public static class InventoryParser
             throw new InventoryException($"{source}: not valid YAML (the parser stopped without saying where)");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new InventoryException($"{source}: expected a mapping with a 'hosts' list");
+            throw new InventoryException($"{source}: expected a mapping with a 'hosts' list (or the original tool's 'computes' list)");
         // The original tool's compute.yml is read as it is.
         if (root.Children.ContainsKey(new YamlScalarNode("computes"))) return ComputeYmlReader.Read(root, source);
         var reader = new Reader(source, baseDirectory);
         foreach (var key in root.Children.Keys)
-            if (Scalar(key) != "hosts") throw reader.Error(key, Scalar(key), "unknown field (the top level has only 'hosts')");
+            if (Scalar(key) != "hosts") throw reader.Error(key, Scalar(key), "unknown field (the top level has 'hosts', or 'computes' in the original tool's compute.yml, not both)");
         if (!root.Children.TryGetValue(new YamlScalarNode("hosts"), out var hostsNode) || hostsNode is not YamlSequenceNode list)
             throw reader.Error(root, "hosts", "expected a list of hosts");
 
@@ -97,7 +98,7 @@ public static class InventoryParser
         return new HostInventory(source, hosts.ToImmutable());
     }
 
-    private static string Scalar(YamlNode node) => node is YamlScalarNode { Value: { } v } ? v : "";
+    private static string Scalar(YamlNode node) => InventoryYaml.Scalar(node);
 
     /// <summary>
     /// Gives each <c>jump:</c> the jump host's own target (its jump resolved first, so chains
@@ -133,25 +134,15 @@ public static class InventoryParser
 
     private sealed class Reader(string source, string baseDirectory)
     {
-        public InventoryException Error(YamlNode node, string field, string problem) =>
-            new($"{source}:{node.Start.Line}: {field}: {problem}");
+        private readonly InventoryYaml _yaml = new(source);
+
+        public InventoryException Error(YamlNode node, string field, string problem) => _yaml.Error(node, field, problem);
 
         public InventoryHost Host(YamlNode node, string at)
         {
             if (node is not YamlMappingNode map) throw Error(node, at, "expected a mapping (name: ..., address: ...)");
-            var values = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-            foreach (var (k, v) in map.Children)
-            {
-                var key = Scalar(k);
-                if (!Fields.Contains(key)) throw Error(k, $"{at}.{key}", $"unknown field (known: {string.Join(", ", Fields)})");
-                values[key] = v;
-            }
-            string? Text(string field)
-            {
-                if (!values.TryGetValue(field, out var v)) return null;
-                if (v is not YamlScalarNode { Value: { Length: > 0 } s }) throw Error(v, $"{at}.{field}", "expected a non-empty value");
-                return s;
-            }
+            var values = _yaml.Fields(map, at, Fields);
+            string? Text(string field) => _yaml.Text(values, at, field);
             int Number(string field, int fallback, int min, int max)
             {
                 if (Text(field) is not { } s) return fallback;
@@ -202,14 +193,24 @@ public static class InventoryParser
                     throw Error(values[extra], $"{at}.{extra}", $"only for access: ssh (this host is {(access == HostAccess.Local ? "local" : "reached through its parent")})");
                 return env.Apply(new InventoryHost(name, access, null, libvirtUri) { CommandPrefix = prefix, FilesRoot = filesRoot, Guest = guest });
             }
+            // agent: true reads SSH_AUTH_SOCK when connecting; any other value is the socket's path.
+            var (useAgent, agentSocket) = Text("agent") switch
+            {
+                null or "false" => (false, null),
+                "true" => (true, null),
+                var socket => (true, FullPath(socket)),
+            };
             var target = new SshTarget
             {
                 Name = name,
                 Address = Text("address") ?? throw Error(node, $"{at}.address", "missing (needed for access: ssh)"),
                 Port = Number("port", 22, 1, 65535),
                 User = Text("user") ?? "root",
-                KeyPath = FullPath(Text("key") ?? throw Error(node, $"{at}.key", "missing (path of the private key for access: ssh)")),
+                KeyPath = Text("key") is { } keyFile ? FullPath(keyFile)
+                    : useAgent ? null : throw Error(node, $"{at}.key", "missing (path of the private key for access: ssh, or agent: true)"),
                 KeyPassphraseEnv = Text("key_passphrase_env"),
+                UseAgent = useAgent,
+                AgentSocket = agentSocket,
                 KnownHostsPath = FullPath(Text("known_hosts") ?? "~/.ssh/known_hosts"),
                 InsecureAcceptNew = Flag("insecure_accept_new"),
                 ConnectTimeout = TimeSpan.FromSeconds(Number("connect_timeout", 10, 1, 600)),

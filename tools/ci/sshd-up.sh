@@ -3,7 +3,8 @@
 # Usage: tools/ci/sshd-up.sh DIR   (DIR is created, mode 700; everything lives in it)
 # Writes DIR/inventory.yml (host "sshd-loopback") and DIR/known_hosts, plus a client key
 # that sshd does not accept (DIR/wrong_ed25519) and one encrypted with the passphrase
-# smog-ci-passphrase (DIR/client_pass_ed25519) for the refusal and passphrase tests.
+# smog-ci-passphrase (DIR/client_pass_ed25519) for the refusal and passphrase tests, and
+# accepted RSA and ECDSA client keys (DIR/client_rsa, DIR/client_ecdsa) for the ssh-agent tests.
 # Last line of stdout: export SMOG_SSHD_INVENTORY=DIR/inventory.yml
 # Recipe: research/real-components.md §3. Never listens on anything but 127.0.0.1.
 set -euo pipefail
@@ -25,7 +26,10 @@ for k in host_ed25519 client_ed25519 wrong_ed25519; do
 done
 # An encrypted client key for the passphrase test; the passphrase is a throwaway test value.
 [ -f "$D/client_pass_ed25519" ] || ssh-keygen -q -t ed25519 -N 'smog-ci-passphrase' -C smog-ci-client_pass -f "$D/client_pass_ed25519"
-cat "$D/client_ed25519.pub" "$D/client_pass_ed25519.pub" >"$D/authorized_keys"
+# RSA and ECDSA keys the agent tests load into a private ssh-agent (rsa-sha2-256/512 and ecdsa paths).
+[ -f "$D/client_rsa" ] || ssh-keygen -q -t rsa -b 3072 -N '' -C smog-ci-client_rsa -f "$D/client_rsa"
+[ -f "$D/client_ecdsa" ] || ssh-keygen -q -t ecdsa -b 256 -N '' -C smog-ci-client_ecdsa -f "$D/client_ecdsa"
+cat "$D/client_ed25519.pub" "$D/client_pass_ed25519.pub" "$D/client_rsa.pub" "$D/client_ecdsa.pub" >"$D/authorized_keys"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 PORT=""

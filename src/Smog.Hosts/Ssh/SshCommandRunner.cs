@@ -1,13 +1,15 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
 using System.Text;
 using Renci.SshNet;
 using Renci.SshNet.Common;
+using Smog.Hosts.Ssh.Agent;
 
 namespace Smog.Hosts.Ssh;
 
 /// <summary>
-/// <see cref="ICommandRunner"/> over one SSH session (SSH.NET): public-key login, strict
-/// host-key checking against an OpenSSH known_hosts file, one exec channel per call with
+/// <see cref="ICommandRunner"/> over one SSH session (SSH.NET): public-key login (a key file,
+/// an ssh-agent's keys, or both in that order), strict host-key checking against an OpenSSH known_hosts file, one exec channel per call with
 /// exit status and stderr kept apart. Files are read with <c>cat</c> and directories listed
 /// with <c>find -printf</c>, so the remote needs nothing beyond coreutils and findutils.
 /// </summary>
@@ -35,7 +37,7 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
     /// <summary>Opens the session; every failure is a one-line <see cref="HostAccessException"/>.</summary>
     public static async Task<SshCommandRunner> ConnectAsync(SshTarget target, CancellationToken cancellationToken = default)
     {
-        var key = LoadKey(target);
+        var keys = LoginKeys.Load(target);
         var knownHosts = LoadKnownHosts(target);
         // Through a jump host the session goes to a local end of a direct-tcpip channel; the
         // host key is still checked under the target's own address (the verifier uses target).
@@ -44,7 +46,7 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
         var delay = TimeSpan.FromMilliseconds(500);
         for (var attempt = 1; ; attempt++)
         {
-            var info = new ConnectionInfo(address, port, target.User, new PrivateKeyAuthenticationMethod(target.User, key))
+            var info = new ConnectionInfo(address, port, target.User, new PrivateKeyAuthenticationMethod(target.User, [.. keys.Sources]))
             {
                 Timeout = target.ConnectTimeout,
             };
@@ -71,7 +73,7 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
                 }
                 var problem = tunnel?.Problem;
                 tunnel?.Dispose();
-                throw new HostAccessException(problem is null ? Describe(target, e, attempt)
+                throw new HostAccessException(problem is null ? Describe(target, keys, e, attempt)
                     : $"{target.Display}: jump host {target.Jump!.Name} could not reach {target.Address}:{target.Port}: {OneLine(problem)}", e);
             }
             catch
@@ -200,27 +202,58 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
         }
     }
 
-    private static PrivateKeyFile LoadKey(SshTarget target)
+    /// <summary>What the login offers, in order, and how a refusal names it.</summary>
+    private sealed record LoginKeys(IReadOnlyList<IPrivateKeySource> Sources, string Offered)
+    {
+        public static LoginKeys Load(SshTarget target)
+        {
+            var file = target.KeyPath is { } path ? LoadKey(target, path) : null;
+            if (!target.UseAgent)
+                return new LoginKeys([file ?? throw new HostAccessException($"{target.Name}: no key to log in with (give key: FILE or agent: true)")], $"key {target.KeyPath}");
+            var socket = target.AgentSocket ?? (Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") is { Length: > 0 } s ? s
+                : throw new HostAccessException($"{target.Name}: agent: true but SSH_AUTH_SOCK is not set (start ssh-agent, or give agent: /path/to/socket)"));
+            var agent = new SshAgentClient(socket);
+            ImmutableArray<AgentIdentity> identities;
+            try
+            {
+                identities = agent.ListIdentities();
+            }
+            catch (SshAgentException e)
+            {
+                throw new HostAccessException($"{target.Name}: {e.Message}");
+            }
+            var usable = identities.Where(AgentKeySource.Supports).Select(i => new AgentKeySource(agent, i)).ToList();
+            var agentKeys = $"the {usable.Count} key{(usable.Count == 1 ? "" : "s")} of the SSH agent at {socket}";
+            if (usable.Count == 0 && file is null)
+                throw new HostAccessException(identities.IsEmpty
+                    ? $"{target.Name}: the SSH agent at {socket} holds no keys (add one with ssh-add)"
+                    : $"{target.Name}: the SSH agent at {socket} holds no key type SSH.NET can use (only {string.Join(", ", identities.Select(i => i.KeyType).Distinct())})");
+            return file is null ? new LoginKeys(usable, agentKeys)
+                : new LoginKeys([file, .. usable], $"key {target.KeyPath}" + (usable.Count > 0 ? $" and {agentKeys}" : ""));
+        }
+    }
+
+    private static PrivateKeyFile LoadKey(SshTarget target, string keyPath)
     {
         var passphrase = target.KeyPassphraseEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
         if (target.KeyPassphraseEnv is { } name && string.IsNullOrEmpty(passphrase))
             throw new HostAccessException($"{target.Name}: key passphrase variable {name} is not set");
         try
         {
-            return passphrase is null ? new PrivateKeyFile(target.KeyPath) : new PrivateKeyFile(target.KeyPath, passphrase);
+            return passphrase is null ? new PrivateKeyFile(keyPath) : new PrivateKeyFile(keyPath, passphrase);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new HostAccessException($"{target.Name}: cannot read key {target.KeyPath} ({Files.LocalFiles.Describe(e)})");
+            throw new HostAccessException($"{target.Name}: cannot read key {keyPath} ({Files.LocalFiles.Describe(e)})");
         }
         catch (SshPassPhraseNullOrEmptyException)
         {
-            throw new HostAccessException($"{target.Name}: key {target.KeyPath} is encrypted; name the variable holding its passphrase in key_passphrase_env");
+            throw new HostAccessException($"{target.Name}: key {keyPath} is encrypted; name the variable holding its passphrase in key_passphrase_env");
         }
         catch (Exception e) when (e is SshException or ArgumentException or FormatException or NotSupportedException or System.Security.Cryptography.CryptographicException)
         {
             // SSH.NET's messages name the format problem, never the passphrase.
-            throw new HostAccessException($"{target.Name}: cannot load key {target.KeyPath}: {OneLine(e.Message)}");
+            throw new HostAccessException($"{target.Name}: cannot load key {keyPath}: {OneLine(e.Message)}");
         }
     }
 
@@ -243,15 +276,24 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
         return false;
     }
 
-    private static string Describe(SshTarget target, Exception e, int attempts) => e switch
+    private static string Describe(SshTarget target, LoginKeys keys, Exception e, int attempts) => e switch
     {
         _ when IsConnectionRefused(e) => $"{target.Display}: connection refused ({attempts} attempts)",
-        SshAuthenticationException => $"{target.Display}: the server refused key {target.KeyPath}",
+        _ when AgentFailure(e) is { } agent => $"{target.Display}: {agent.Message}",
+        SshAuthenticationException => $"{target.Display}: the server refused {keys.Offered}",
         SshOperationTimeoutException => $"{target.Display}: no answer within {target.ConnectTimeout.TotalSeconds:0} s",
         OperationCanceledException => $"{target.Display}: no answer within {target.ConnectTimeout.TotalSeconds:0} s",
         SocketException s => $"{target.Display}: cannot connect ({s.SocketErrorCode})",
         _ => $"{target.Display}: SSH connection failed: {OneLine(e.Message)}",
     };
+
+    /// <summary>An agent that failed while signing, wherever SSH.NET wrapped it.</summary>
+    private static SshAgentException? AgentFailure(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is SshAgentException agent) return agent;
+        return e is AggregateException all ? all.InnerExceptions.Select(AgentFailure).FirstOrDefault(a => a is not null) : null;
+    }
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 

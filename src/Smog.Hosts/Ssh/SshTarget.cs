@@ -3,7 +3,7 @@ namespace Smog.Hosts.Ssh;
 /// <summary>
 /// Everything needed to open an SSH session to one host. Paths are absolute (the inventory
 /// resolves them). The key's passphrase is never stored here: only the name of the
-/// environment variable holding it.
+/// environment variable holding it. A login offers the key file first, then the agent's keys.
 /// </summary>
 public sealed record SshTarget
 {
@@ -11,9 +11,15 @@ public sealed record SshTarget
     public required string Address { get; init; }
     public int Port { get; init; } = 22;
     public required string User { get; init; }
-    public required string KeyPath { get; init; }
+    /// <summary>Private key file; null when only the agent logs in.</summary>
+    public string? KeyPath { get; init; }
     public string? KeyPassphraseEnv { get; init; }
     public required string KnownHostsPath { get; init; }
+
+    /// <summary>Also log in with the keys of an ssh-agent: <see cref="AgentSocket"/>, or SSH_AUTH_SOCK when that is null.</summary>
+    public bool UseAgent { get; init; }
+
+    public string? AgentSocket { get; init; }
 
     /// <summary>Trust-on-first-use: an unknown host key is appended to known_hosts; a changed key is still refused.</summary>
     public bool InsecureAcceptNew { get; init; }

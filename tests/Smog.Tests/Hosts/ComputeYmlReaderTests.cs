@@ -66,12 +66,30 @@ public sealed class ComputeYmlReaderTests : IDisposable
     }
 
     [Fact]
-    public void Without_a_key_file_it_says_the_agent_cannot_be_used()
+    public void Without_a_key_file_the_agent_in_SSH_AUTH_SOCK_logs_in()
     {
-        var e = Assert.Throws<InventoryException>(() => Read(Lab, agent: "/tmp/ssh-agent.sock"));
+        var inventory = Read(Lab, agent: "/tmp/ssh-agent.sock");
 
-        Assert.StartsWith("compute.yml:2: no key for stack@192.168.122.10: a compute.yml names none and none of ~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa exists", e.Message);
-        Assert.Contains("SSH.NET has no agent support", e.Message);
+        Assert.All(inventory.Hosts, h => Assert.Equal((null, true, "/tmp/ssh-agent.sock"), (h.Ssh!.KeyPath, h.Ssh.UseAgent, h.Ssh.AgentSocket)));
+    }
+
+    [Fact]
+    public void A_key_file_wins_over_the_agent()
+    {
+        Directory.CreateDirectory(Path.Combine(_home, ".ssh"));
+        File.WriteAllText(Path.Combine(_home, ".ssh", "id_rsa"), "");
+
+        var ssh = Read(Lab, agent: "/tmp/ssh-agent.sock").Hosts[0].Ssh!;
+
+        Assert.Equal((Path.Combine(_home, ".ssh", "id_rsa"), false, (string?)null), (ssh.KeyPath, ssh.UseAgent, ssh.AgentSocket));
+    }
+
+    [Fact]
+    public void Without_a_key_file_or_an_agent_it_says_what_it_looked_for()
+    {
+        var e = Assert.Throws<InventoryException>(() => Read(Lab, agent: null));
+
+        Assert.Equal("compute.yml:2: no key for stack@192.168.122.10: a compute.yml names none, none of ~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa exists and SSH_AUTH_SOCK names no agent", e.Message);
     }
 
     [Fact]

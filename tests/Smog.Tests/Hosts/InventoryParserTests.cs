@@ -56,6 +56,23 @@ public class InventoryParserTests
     }
 
     [Fact]
+    public void Agent_true_logs_in_through_SSH_AUTH_SOCK_and_needs_no_key()
+    {
+        var ssh = Parse("hosts: [{name: c, address: h, agent: true}]").Find("c").Ssh!;
+
+        Assert.Equal(((string?)null, true, (string?)null), (ssh.KeyPath, ssh.UseAgent, ssh.AgentSocket));
+    }
+
+    [Fact]
+    public void Agent_with_a_path_names_the_socket_and_a_key_still_comes_first()
+    {
+        var ssh = Parse("hosts: [{name: c, address: h, key: id, agent: run/agent.sock}]").Find("c").Ssh!;
+
+        Assert.Equal(("/etc/smog/id", true, "/etc/smog/run/agent.sock"), (ssh.KeyPath, ssh.UseAgent, ssh.AgentSocket));
+        Assert.False(Parse("hosts: [{name: c, address: h, key: id, agent: false}]").Find("c").Ssh!.UseAgent);
+    }
+
+    [Fact]
     public void The_labs_inventory_shape_is_a_local_host()
     {
         // As lab/allinone writes lab/.state/inventory.yml.
@@ -68,7 +85,10 @@ public class InventoryParserTests
         { "not YAML (the parser notices at the end of input)", "hosts: [", "hosts.yml:2: not valid YAML" },
         { "empty file", "", "hosts.yml: expected a mapping with a 'hosts' list" },
         { "hosts is not a list", "hosts: 3", "hosts.yml:1: hosts: expected a list of hosts" },
-        { "unknown top-level field", "hosts: []\nhost: x", "hosts.yml:2: host: unknown field" },
+        { "unknown top-level field", "hosts: []\nhost: x", "hosts.yml:2: host: unknown field (the top level has 'hosts', or 'computes' in the original tool's compute.yml, not both)" },
+        { "a top-level list", "- hosts", "hosts.yml: expected a mapping with a 'hosts' list (or the original tool's 'computes' list)" },
+        { "agent on a local host", "hosts:\n  - name: a\n    access: local\n    agent: true", "hosts.yml:4: hosts[0].agent: only for access: ssh" },
+        { "empty agent", "hosts:\n  - {name: a, address: h, agent: ''}", "hosts.yml:2: hosts[0].agent: expected a non-empty value" },
         { "a host that is not a mapping", "hosts:\n  - vm", "hosts.yml:2: hosts[0]: expected a mapping" },
         { "missing name", "hosts:\n  - access: local", "hosts.yml:2: hosts[0].name: missing" },
         { "misspelt field", "hosts:\n  - name: a\n    adress: 1.2.3.4", "hosts.yml:3: hosts[0].adress: unknown field" },
@@ -76,7 +96,7 @@ public class InventoryParserTests
         { "unknown access", "hosts:\n  - name: a\n    access: telnet", "hosts.yml:3: hosts[0].access: expected ssh, local or embedded, found 'telnet'" },
         { "port not a number", "hosts:\n  - {name: a, address: h, key: k, port: ssh}", "hosts.yml:2: hosts[0].port: expected a whole number 1-65535, found 'ssh'" },
         { "port out of range", "hosts:\n  - {name: a, address: h, key: k, port: 70000}", "hosts.yml:2: hosts[0].port: expected a whole number 1-65535, found '70000'" },
-        { "ssh without key", "hosts:\n  - name: a\n    address: h", "hosts.yml:2: hosts[0].key: missing" },
+        { "ssh without key", "hosts:\n  - name: a\n    address: h", "hosts.yml:2: hosts[0].key: missing (path of the private key for access: ssh, or agent: true)" },
         { "ssh without address", "hosts:\n  - name: a\n    access: ssh\n    key: k", "hosts.yml:2: hosts[0].address: missing" },
         { "flag that is not a boolean", "hosts:\n  - {name: a, address: h, key: k, insecure_accept_new: yes}", "hosts.yml:2: hosts[0].insecure_accept_new: expected true or false, found 'yes'" },
         { "ssh field on a local host", "hosts:\n  - name: a\n    access: local\n    port: 22", "hosts.yml:4: hosts[0].port: only for access: ssh" },
