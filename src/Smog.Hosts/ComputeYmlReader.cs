@@ -79,8 +79,13 @@ internal static class ComputeYmlReader
             throw new InventoryException($"{source}:{node.Start.Line}: no key for {user}@{address}: a compute.yml names none, none of ~/.ssh/{string.Join(", ~/.ssh/", DefaultKeys)} exists and SSH_AUTH_SOCK names no agent");
         return new SshTarget
         {
-            Name = address, Address = address, User = user, KeyPath = key, KnownHostsPath = Path.Join(ssh, "known_hosts"),
-            UseAgent = useAgent, AgentSocket = useAgent ? agentSocket : null,
+            Name = address,
+            Address = address,
+            User = user,
+            KeyPath = key,
+            KnownHostsPath = Path.Join(ssh, "known_hosts"),
+            UseAgent = useAgent,
+            AgentSocket = useAgent ? agentSocket : null,
         };
     }
 }
