@@ -10,7 +10,7 @@ namespace Smog.Tests.Integration.NetnsHosts;
 /// text written here by hand.
 /// </summary>
 [Collection(NetnsLab.Collection)]
-public sealed class EnvOverSshTests
+public sealed class NetnsEnvTests
 {
     private const string Conf = "/etc/nova/nova.conf";
 
