@@ -148,7 +148,10 @@ public sealed class SshAgentTests
         }
     }
 
-    /// <summary>A private ssh-agent in the foreground (-D) on a fresh socket, killed on dispose.</summary>
+    /// <summary>
+    /// A private ssh-agent in the foreground (-D) on a fresh socket, killed on dispose. It runs under
+    /// <c>timeout 300</c>, so a test host killed mid-test leaves no agent behind for long.
+    /// </summary>
     private sealed class PrivateAgent : IDisposable
     {
         private readonly Process _process;
@@ -163,15 +166,23 @@ public sealed class SshAgentTests
             // A short path: Unix socket names stop at 108 bytes.
             var dir = Directory.CreateTempSubdirectory("smog-agent-").FullName;
             var socket = Path.Combine(dir, "s");
-            var info = new ProcessStartInfo("ssh-agent", ["-a", socket, "-D"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var info = new ProcessStartInfo("timeout", ["300", "ssh-agent", "-a", socket, "-D"]) { RedirectStandardOutput = true, RedirectStandardError = true };
             info.Environment["SSH_ASKPASS"] = "/bin/false";
             info.Environment["SSH_ASKPASS_REQUIRE"] = "force";
             info.Environment["DISPLAY"] = ":0";
             var agent = new PrivateAgent(Process.Start(info)!, dir, socket);
-            for (var i = 0; i < 100 && !File.Exists(socket); i++) Thread.Sleep(50);
-            Assert.True(File.Exists(socket), "ssh-agent did not create its socket within 5 s");
-            if (key is not null) agent.Add(key, confirm);
-            return agent;
+            try
+            {
+                for (var i = 0; i < 100 && !File.Exists(socket); i++) Thread.Sleep(50);
+                Assert.True(File.Exists(socket), "ssh-agent did not create its socket within 5 s");
+                if (key is not null) agent.Add(key, confirm);
+                return agent;
+            }
+            catch
+            {
+                agent.Dispose();
+                throw;
+            }
         }
 
         private void Add(string key, bool confirm)
@@ -187,7 +198,7 @@ public sealed class SshAgentTests
 
         public void Dispose()
         {
-            if (!_process.HasExited) _process.Kill();
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
             _process.Dispose();
             Directory.Delete(_dir, recursive: true);
