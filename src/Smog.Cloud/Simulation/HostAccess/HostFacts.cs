@@ -6,14 +6,23 @@ using Smog.Topology;
 
 namespace Smog.Cloud.Simulation.HostAccess;
 
-/// <summary>A simulated host at one moment: its hardware and the free memory and huge pages its guests leave.</summary>
+/// <summary>A simulated host at one moment: its hardware and the memory and huge pages its guests hold.</summary>
 /// <param name="FreePages">(cell, page size KiB) → free pages; absent means all free.</param>
-/// <param name="FreeMemoryMiB">cell → free MiB; absent means all free.</param>
+/// <param name="SmallPageUseKiB">cell → KiB its guests hold in 4 KiB pages; absent means none.</param>
 internal sealed record HostFacts(string Name, HostTopology Topology,
-    ImmutableDictionary<(int Cell, long SizeKiB), long> FreePages, ImmutableDictionary<int, long> FreeMemoryMiB)
+    ImmutableDictionary<(int Cell, long SizeKiB), long> FreePages, ImmutableDictionary<int, long> SmallPageUseKiB)
 {
     public long FreeOf(NumaCell cell, PagePool pool) => FreePages.TryGetValue((cell.Id, pool.SizeKiB), out var f) ? f : pool.Total;
-    public long FreeMemoryOf(NumaCell cell) => FreeMemoryMiB.TryGetValue(cell.Id, out var f) ? f : cell.MemoryMiB ?? 0;
+
+    public long MemoryKiBOf(NumaCell cell) => (cell.MemoryMiB ?? 0) * 1024;
+
+    /// <summary>
+    /// MemFree as Linux counts it: a reserved huge page pool is not free whether guests use its pages
+    /// or not, and guests on huge pages take them from the pool, not from free memory.
+    /// </summary>
+    public long FreeMemoryKiBOf(NumaCell cell) =>
+        Math.Max(0, MemoryKiBOf(cell) - cell.Pages.Where(p => p.SizeKiB != 4).Sum(p => p.SizeKiB * p.Total) - SmallPageUseKiB.GetValueOrDefault(cell.Id));
+
     public long SmallPagesOf(NumaCell cell) =>
         cell.PagesOfSize(4)?.Total ?? ((cell.MemoryMiB ?? 0) * 1024 - cell.Pages.Sum(p => p.SizeKiB * p.Total)) / 4;
 }
@@ -31,10 +40,11 @@ internal static class NumactlWriter
         {
             b.Append(CultureInfo.InvariantCulture, $"node {cell.Id} cpus: {string.Join(' ', cell.Cpus)}\n");
             b.Append(CultureInfo.InvariantCulture, $"node {cell.Id} size: {cell.MemoryMiB ?? 0} MB\n");
-            b.Append(CultureInfo.InvariantCulture, $"node {cell.Id} free: {facts.FreeMemoryOf(cell)} MB\n");
+            b.Append(CultureInfo.InvariantCulture, $"node {cell.Id} free: {facts.FreeMemoryKiBOf(cell) / 1024} MB\n");
         }
         b.Append("node distances:\n");
-        b.Append("node ").Append(string.Concat(ids.Select(i => i.ToString(CultureInfo.InvariantCulture).PadLeft(4)))).Append(" \n");
+        // numactl prints the header as "% 3d " per node and each row as "% 3d: " then "% 3d " per distance.
+        b.Append("node ").Append(string.Concat(ids.Select(i => i.ToString(CultureInfo.InvariantCulture).PadLeft(3) + " "))).Append('\n');
         foreach (var cell in t.Cells)
         {
             b.Append(cell.Id.ToString(CultureInfo.InvariantCulture).PadLeft(3)).Append(':');
