@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using Smog.Topology;
+using Smog.Topology.Parsers;
 
 namespace Smog.Cloud.Simulation.HostAccess;
 
@@ -104,8 +105,8 @@ internal static class HwlocWriter
         var gp = 1;
         XElement Obj(string type, int? os, CpuSet? cpus, CpuSet? nodes, params object?[] content) =>
             new("object", new XAttribute("type", type), os is { } o ? new XAttribute("os_index", o) : null,
-                cpus is null ? null : new XAttribute("cpuset", Bitmap(cpus)), cpus is null ? null : new XAttribute("complete_cpuset", Bitmap(cpus)),
-                nodes is null ? null : new XAttribute("nodeset", Bitmap(nodes)), nodes is null ? null : new XAttribute("complete_nodeset", Bitmap(nodes)),
+                cpus is null ? null : new XAttribute("cpuset", HwlocBitmap.Format(cpus)), cpus is null ? null : new XAttribute("complete_cpuset", HwlocBitmap.Format(cpus)),
+                nodes is null ? null : new XAttribute("nodeset", HwlocBitmap.Format(nodes)), nodes is null ? null : new XAttribute("complete_nodeset", HwlocBitmap.Format(nodes)),
                 new XAttribute("gp_index", gp++), content);
 
         var allNodes = CpuSet.Of(t.Cells.Select(c => c.Id));
@@ -141,7 +142,7 @@ internal static class HwlocWriter
                     new XAttribute("pci_busid", d.Address),
                     new XAttribute("pci_type", $"{d.ClassCode ?? "0200"} [{d.VendorId ?? "ffff"}:{d.ProductId ?? "ffff"}] [0000:0000] 01"))));
             // hwloc hangs I/O objects off the NUMA node's parent; the nodeset there says which node is local.
-            if (node.Key is { } n) bridge = new XElement(bridge.Name, bridge.Attributes(), new XAttribute("nodeset", Bitmap(CpuSet.Of(n))), bridge.Elements());
+            if (node.Key is { } n) bridge = new XElement(bridge.Name, bridge.Attributes(), new XAttribute("nodeset", HwlocBitmap.Format(CpuSet.Of(n))), bridge.Elements());
             machine.Add(bridge);
         }
         var ids = t.Cells.Select(c => c.Id).ToList();
@@ -154,14 +155,5 @@ internal static class HwlocWriter
             new XDocumentType("topology", null, "hwloc2.dtd", null),
             new XElement("topology", new XAttribute("version", "2.0"), machine, distances));
         return doc.Declaration + "\n" + doc.ToString() + "\n";
-    }
-
-    /// <summary>hwloc's bitmap text: 32-bit words in hex, most significant first, comma separated.</summary>
-    public static string Bitmap(CpuSet set)
-    {
-        if (set.IsEmpty) return "0x0";
-        var words = new uint[set.Max / 32 + 1];
-        foreach (var id in set) words[id / 32] |= 1u << (id % 32);
-        return string.Join(',', words.Reverse().Select(w => "0x" + w.ToString("x8", CultureInfo.InvariantCulture)));
     }
 }
