@@ -3,7 +3,7 @@ using System.Xml.Linq;
 using Smog.Cloud.Lab;
 using Smog.Hosts;
 using Smog.Hosts.Prefixed;
-using Smog.Tests.CloudSim;
+using Smog.Tests.Cloud.Simulation;
 
 namespace Smog.Tests.Integration.SimHosts;
 

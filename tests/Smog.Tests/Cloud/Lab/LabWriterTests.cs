@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using CsCheck;
 using Smog.Cloud.Lab;
 
-namespace Smog.Tests.CloudSim;
+namespace Smog.Tests.Cloud.Lab;
 
 public class LabWriterTests
 {

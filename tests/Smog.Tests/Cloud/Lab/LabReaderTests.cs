@@ -1,7 +1,7 @@
 using Smog.Cloud.Lab;
 using Smog.Topology;
 
-namespace Smog.Tests.CloudSim;
+namespace Smog.Tests.Cloud.Lab;
 
 public class LabReaderTests
 {
