@@ -14,8 +14,9 @@ public sealed record DiscoveryInputs(ImmutableArray<SourcedTopology> Sources, Im
 /// <summary>
 /// Runs the discovery tools that a host has (numactl -H, lstopo-no-graphics --of xml,
 /// virsh capabilities) and reads its sysfs tree, through an <see cref="ICommandRunner"/>.
-/// A missing or failing tool becomes a note naming the package to install, never an error:
-/// any one source is enough to describe the host.
+/// A missing or failing tool becomes a note, never an error: any one source is enough to describe
+/// the host. A missing tool's note names the package to install, unless the host answers through a
+/// shim or container (<c>command_prefix</c>), where it says which sources answered instead.
 /// </summary>
 public static class HostDiscovery
 {
@@ -35,12 +36,14 @@ public static class HostDiscovery
     {
         var sources = ImmutableArray.CreateBuilder<SourcedTopology>();
         var notes = ImmutableArray.CreateBuilder<string>();
+        var absent = new List<(DiscoveryTool Tool, int Note)>();
         foreach (var tool in Tools)
         {
             var arguments = libvirtUri is not null && tool.Program == "virsh" ? ["-c", libvirtUri, .. tool.Arguments] : tool.Arguments;
             var result = await runner.RunAsync(tool.Program, arguments, cancellationToken);
             if (result is null)
             {
+                absent.Add((tool, notes.Count));
                 notes.Add($"{tool.Program} is not installed: apt-get install {tool.AptPackage}");
                 continue;
             }
@@ -59,6 +62,11 @@ public static class HostDiscovery
         var sysfs = await SysfsSnapshotLoader.LoadAsync(runner, sysfsRoot, cancellationToken);
         if (sysfs.Files.IsEmpty) notes.Add($"{sysfsRoot} has no readable NUMA or CPU files");
         else Add(sysfsRoot, TopologyFormat.Sysfs, SysfsParser.Parse(sysfs, sysfsRoot));
+        // Behind a shim or in a container the tool is not the host's to install: say what answered instead.
+        if (AnswersThroughAShim(runner))
+            foreach (var (tool, note) in absent)
+                notes[note] = $"{tool.Program} does not answer behind the host's command_prefix; topology from "
+                    + (sources.Count == 0 ? "no other source either" : string.Join(", ", sources.Select(s => s.Source)));
         return new DiscoveryInputs(sources.ToImmutable(), notes.ToImmutable());
 
         void Add(string label, TopologyFormat format, Parsed<HostTopology> parsed)
@@ -67,4 +75,12 @@ public static class HostDiscovery
             else notes.Add($"{label} output could not be read, ignored: {parsed.Errors[0]}");
         }
     }
+
+    /// <summary>
+    /// A <c>command_prefix</c> that is more than <c>sudo</c> and its options: a container
+    /// (<c>podman exec …</c>) or a shim (lab/allinone.d/simhost.py) decides which programs exist.
+    /// </summary>
+    private static bool AnswersThroughAShim(ICommandRunner runner) =>
+        runner is Prefixed.PrefixedCommandRunner { Prefix: [var first, .. var rest] }
+        && !(Path.GetFileName(first) is "sudo" or "doas" && rest.All(a => a.StartsWith('-')));
 }

@@ -11,6 +11,8 @@ public sealed record LabDefinition
     public required string Source { get; init; }
     /// <summary>The controller's nova.conf (scheduler filters, PCI aliases).</summary>
     public NovaConf Controller { get; init; } = NovaConf.Default;
+    /// <summary>The controller's nova.conf INI text as the YAML gave it.</summary>
+    public string ControllerConfText { get; init; } = "";
     public ImmutableArray<LabHost> Hosts { get; init; } = [];
     public ImmutableArray<LabAggregate> Aggregates { get; init; } = [];
 }
@@ -20,6 +22,8 @@ public sealed record LabHost
 {
     public required string Name { get; init; }
     public required HostTopology Topology { get; init; }
+    /// <summary>The topology as the YAML's shorthand gave it; null when it came from <c>topology.file</c>.</summary>
+    public TopologyShorthand? Shorthand { get; init; }
     public NovaConf Conf { get; init; } = NovaConf.Default;
     /// <summary>The host's nova.conf INI text as the YAML gave it (lab/allinone writes it into the real nova-compute's config).</summary>
     public string NovaConfText { get; init; } = "";

@@ -89,7 +89,7 @@ public static class LabReader
     private sealed class Reader(string source, string baseDirectory)
     {
         // Labs repeat a few kinds of host: each distinct shorthand and nova.conf text is read once.
-        private readonly Dictionary<string, HostTopology> _shorthands = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (HostTopology, TopologyShorthand?)> _shorthands = new(StringComparer.Ordinal);
         private readonly Dictionary<string, NovaConf> _confs = new(StringComparer.Ordinal);
 
         public LabDefinition Lab(YamlMappingNode root)
@@ -99,11 +99,16 @@ public static class LabReader
             if (Text(version, "version") != "1") throw Fault(version, "version", $"expected 1, found '{Text(version, "version")}'");
 
             var controller = NovaConf.Default;
+            var controllerText = "";
             if (Get(root, "controller") is { } c)
             {
                 var map = Map(c, "controller");
                 Known(map, "controller", ControllerFields);
-                if (Get(map, "nova_conf") is { } ini) controller = Conf(ini, "controller.nova_conf");
+                if (Get(map, "nova_conf") is { } ini)
+                {
+                    controller = Conf(ini, "controller.nova_conf");
+                    controllerText = Text(ini, "controller.nova_conf");
+                }
             }
 
             var aggregates = ImmutableArray.CreateBuilder<LabAggregate>();
@@ -124,7 +129,7 @@ public static class LabReader
             if (hostList.Children.Count == 0) throw Fault(hostList, "hosts", "expected at least one host");
             var hosts = ImmutableArray.CreateBuilder<LabHost>(hostList.Children.Count);
             var names = new HashSet<string>(StringComparer.Ordinal);
-            var topologies = new Dictionary<YamlNode, HostTopology>(ReferenceEqualityComparer.Instance);
+            var topologies = new Dictionary<YamlNode, (HostTopology, TopologyShorthand?)>(ReferenceEqualityComparer.Instance);
             for (var i = 0; i < hostList.Children.Count; i++)
             {
                 var host = Host(hostList.Children[i], $"hosts[{i}]", aggregates, topologies);
@@ -135,12 +140,13 @@ public static class LabReader
             {
                 Source = source,
                 Controller = controller,
+                ControllerConfText = controllerText,
                 Hosts = hosts.MoveToImmutable(),
                 Aggregates = aggregates.ToImmutable(),
             };
         }
 
-        private LabHost Host(YamlNode node, string field, ImmutableArray<LabAggregate>.Builder aggregates, Dictionary<YamlNode, HostTopology> topologies)
+        private LabHost Host(YamlNode node, string field, ImmutableArray<LabAggregate>.Builder aggregates, Dictionary<YamlNode, (HostTopology, TopologyShorthand?)> topologies)
         {
             var map = Map(node, field);
             Known(map, field, HostFields);
@@ -150,11 +156,12 @@ public static class LabReader
 
             var topologyNode = Get(map, "topology") ?? throw Fault(map, $"{field}.topology", "missing; expected the shorthand or file: x.json");
             // An aliased shorthand (*textbook) is one node: expand it once.
-            if (!topologies.TryGetValue(topologyNode, out var topology))
+            if (!topologies.TryGetValue(topologyNode, out var read))
             {
-                topology = Topology(topologyNode, $"{field}.topology");
-                topologies[topologyNode] = topology;
+                read = Topology(topologyNode, $"{field}.topology");
+                topologies[topologyNode] = read;
             }
+            var (topology, shorthand) = read;
             topology = topology with { Hostname = name };
 
             var conf = NovaConf.Default;
@@ -183,10 +190,10 @@ public static class LabReader
 
             var disk = LabDefaults.DiskGiB;
             if (Get(map, "disk_gb") is { } diskNode) disk = Whole(diskNode, $"{field}.disk_gb", 1, 1L << 40);
-            return new LabHost { Name = name, Topology = topology, Conf = conf, NovaConfText = confText, Aggregates = member, DiskGiB = disk };
+            return new LabHost { Name = name, Topology = topology, Shorthand = shorthand, Conf = conf, NovaConfText = confText, Aggregates = member, DiskGiB = disk };
         }
 
-        private HostTopology Topology(YamlNode node, string field)
+        private (HostTopology Topology, TopologyShorthand? Shorthand) Topology(YamlNode node, string field)
         {
             var map = Map(node, field);
             if (Get(map, "file") is { } file)
@@ -196,14 +203,13 @@ public static class LabReader
                 var path = Path.IsPathRooted(relative) ? relative : Path.Combine(baseDirectory, relative);
                 var parsed = LocalFiles.ReadText(path).Bind(text => TopologyJsonParser.Parse(text, relative));
                 if (!parsed.Success) throw Fault(file, $"{field}.file", parsed.Errors[0].ToString());
-                return parsed.Value;
+                return (parsed.Value, null);
             }
             Known(map, field, TopologyShorthand.Fields);
             var canonical = Canonical(map);
             if (_shorthands.TryGetValue(canonical, out var known)) return known;
-            var expanded = Shorthand(map, field);
-            _shorthands[canonical] = expanded;
-            return expanded;
+            var shape = Shorthand(map, field);
+            return _shorthands[canonical] = (shape.Expand(), shape);
         }
 
         /// <summary>The node's content as text (keys, values and nesting, no positions), to recognise repeats.</summary>
@@ -215,7 +221,7 @@ public static class LabReader
             _ => "?",
         };
 
-        private HostTopology Shorthand(YamlMappingNode map, string field)
+        private TopologyShorthand Shorthand(YamlMappingNode map, string field)
         {
             int Int(string key, int min, int max, int? fallback) => Get(map, key) is { } n
                 ? (int)Whole(n, $"{field}.{key}", min, max)
@@ -266,7 +272,7 @@ public static class LabReader
                 var addresses = shape.Expand().PciDevices.GroupBy(d => d.Address).FirstOrDefault(g => g.Count() > 1);
                 if (addresses is not null) throw Fault(pciNode, $"{field}.pci", $"two devices get address {addresses.Key} (a VF range overlaps another device)");
             }
-            return shape.Expand();
+            return shape;
         }
 
         private ShorthandPci Pci(YamlNode node, string field, int cells)

@@ -34,6 +34,14 @@ public sealed record TopologyShorthand
     public ImmutableArray<(long SizeKiB, long Count)> PagesPerCell { get; init; } = [];
     public ImmutableArray<ShorthandPci> Pci { get; init; } = [];
 
+    // Value equality over the arrays too: a shorthand read twice is the same shorthand.
+    public bool Equals(TopologyShorthand? other) =>
+        other is not null && Sockets == other.Sockets && Cells == other.Cells && CoresPerCell == other.CoresPerCell
+        && ThreadsPerCore == other.ThreadsPerCore && MemoryPerCellMiB == other.MemoryPerCellMiB
+        && PagesPerCell.SequenceEqual(other.PagesPerCell) && Pci.SequenceEqual(other.Pci);
+
+    public override int GetHashCode() => HashCode.Combine(Sockets, Cells, CoresPerCell, ThreadsPerCore, MemoryPerCellMiB, PagesPerCell.Length, Pci.Length);
+
     /// <summary>The CPU id of thread <paramref name="thread"/> of core <paramref name="core"/> on <paramref name="cell"/>.</summary>
     public int Cpu(int cell, int core, int thread) => thread * Cells * CoresPerCell + cell * CoresPerCell + core;
 

@@ -154,13 +154,14 @@ public sealed class CloudSimulation : ISchedulerView, IDisposable
     {
         var h = _hostByName[host];
         var pages = ImmutableDictionary.CreateBuilder<(int, long), long>();
-        var memory = ImmutableDictionary.CreateBuilder<int, long>();
+        var small = ImmutableDictionary.CreateBuilder<int, long>();
         foreach (var cell in h.Node.Host.Cells)
         {
             foreach (var p in cell.Mempages) pages[(cell.Id, p.SizeKiB)] = p.Total - p.Used;
-            memory[cell.Id] = Math.Max(0, cell.MemoryMiB - cell.MemoryUsageMiB);
+            // Nova's memory_usage counts every guest cell; those on huge pages hold pool pages instead.
+            small[cell.Id] = Math.Max(0, cell.MemoryUsageMiB * 1024 - cell.Mempages.Where(p => p.SizeKiB != 4).Sum(p => p.Used * p.SizeKiB));
         }
-        return new HostFacts(h.Name, h.Topology, pages.ToImmutable(), memory.ToImmutable());
+        return new HostFacts(h.Name, h.Topology, pages.ToImmutable(), small.ToImmutable());
     });
 
     /// <summary>The domains a host holds: instance name, uuid, XML and whether it runs.</summary>

@@ -3,17 +3,27 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using Smog.Topology;
+using Smog.Topology.Parsers;
 
 namespace Smog.Cloud.Simulation.HostAccess;
 
-/// <summary>A simulated host at one moment: its hardware and the free memory and huge pages its guests leave.</summary>
+/// <summary>A simulated host at one moment: its hardware and the memory and huge pages its guests hold.</summary>
 /// <param name="FreePages">(cell, page size KiB) → free pages; absent means all free.</param>
-/// <param name="FreeMemoryMiB">cell → free MiB; absent means all free.</param>
+/// <param name="SmallPageUseKiB">cell → KiB its guests hold in 4 KiB pages; absent means none.</param>
 internal sealed record HostFacts(string Name, HostTopology Topology,
-    ImmutableDictionary<(int Cell, long SizeKiB), long> FreePages, ImmutableDictionary<int, long> FreeMemoryMiB)
+    ImmutableDictionary<(int Cell, long SizeKiB), long> FreePages, ImmutableDictionary<int, long> SmallPageUseKiB)
 {
     public long FreeOf(NumaCell cell, PagePool pool) => FreePages.TryGetValue((cell.Id, pool.SizeKiB), out var f) ? f : pool.Total;
-    public long FreeMemoryOf(NumaCell cell) => FreeMemoryMiB.TryGetValue(cell.Id, out var f) ? f : cell.MemoryMiB ?? 0;
+
+    public long MemoryKiBOf(NumaCell cell) => (cell.MemoryMiB ?? 0) * 1024;
+
+    /// <summary>
+    /// MemFree as Linux counts it: a reserved huge page pool is not free whether guests use its pages
+    /// or not, and guests on huge pages take them from the pool, not from free memory.
+    /// </summary>
+    public long FreeMemoryKiBOf(NumaCell cell) =>
+        Math.Max(0, MemoryKiBOf(cell) - cell.Pages.Where(p => p.SizeKiB != 4).Sum(p => p.SizeKiB * p.Total) - SmallPageUseKiB.GetValueOrDefault(cell.Id));
+
     public long SmallPagesOf(NumaCell cell) =>
         cell.PagesOfSize(4)?.Total ?? ((cell.MemoryMiB ?? 0) * 1024 - cell.Pages.Sum(p => p.SizeKiB * p.Total)) / 4;
 }
@@ -31,10 +41,11 @@ internal static class NumactlWriter
         {
             b.Append(CultureInfo.InvariantCulture, $"node {cell.Id} cpus: {string.Join(' ', cell.Cpus)}\n");
             b.Append(CultureInfo.InvariantCulture, $"node {cell.Id} size: {cell.MemoryMiB ?? 0} MB\n");
-            b.Append(CultureInfo.InvariantCulture, $"node {cell.Id} free: {facts.FreeMemoryOf(cell)} MB\n");
+            b.Append(CultureInfo.InvariantCulture, $"node {cell.Id} free: {facts.FreeMemoryKiBOf(cell) / 1024} MB\n");
         }
         b.Append("node distances:\n");
-        b.Append("node ").Append(string.Concat(ids.Select(i => i.ToString(CultureInfo.InvariantCulture).PadLeft(4)))).Append(" \n");
+        // numactl prints the header as "% 3d " per node and each row as "% 3d: " then "% 3d " per distance.
+        b.Append("node ").Append(string.Concat(ids.Select(i => i.ToString(CultureInfo.InvariantCulture).PadLeft(3) + " "))).Append('\n');
         foreach (var cell in t.Cells)
         {
             b.Append(cell.Id.ToString(CultureInfo.InvariantCulture).PadLeft(3)).Append(':');
@@ -94,8 +105,8 @@ internal static class HwlocWriter
         var gp = 1;
         XElement Obj(string type, int? os, CpuSet? cpus, CpuSet? nodes, params object?[] content) =>
             new("object", new XAttribute("type", type), os is { } o ? new XAttribute("os_index", o) : null,
-                cpus is null ? null : new XAttribute("cpuset", Bitmap(cpus)), cpus is null ? null : new XAttribute("complete_cpuset", Bitmap(cpus)),
-                nodes is null ? null : new XAttribute("nodeset", Bitmap(nodes)), nodes is null ? null : new XAttribute("complete_nodeset", Bitmap(nodes)),
+                cpus is null ? null : new XAttribute("cpuset", HwlocBitmap.Format(cpus)), cpus is null ? null : new XAttribute("complete_cpuset", HwlocBitmap.Format(cpus)),
+                nodes is null ? null : new XAttribute("nodeset", HwlocBitmap.Format(nodes)), nodes is null ? null : new XAttribute("complete_nodeset", HwlocBitmap.Format(nodes)),
                 new XAttribute("gp_index", gp++), content);
 
         var allNodes = CpuSet.Of(t.Cells.Select(c => c.Id));
@@ -131,7 +142,7 @@ internal static class HwlocWriter
                     new XAttribute("pci_busid", d.Address),
                     new XAttribute("pci_type", $"{d.ClassCode ?? "0200"} [{d.VendorId ?? "ffff"}:{d.ProductId ?? "ffff"}] [0000:0000] 01"))));
             // hwloc hangs I/O objects off the NUMA node's parent; the nodeset there says which node is local.
-            if (node.Key is { } n) bridge = new XElement(bridge.Name, bridge.Attributes(), new XAttribute("nodeset", Bitmap(CpuSet.Of(n))), bridge.Elements());
+            if (node.Key is { } n) bridge = new XElement(bridge.Name, bridge.Attributes(), new XAttribute("nodeset", HwlocBitmap.Format(CpuSet.Of(n))), bridge.Elements());
             machine.Add(bridge);
         }
         var ids = t.Cells.Select(c => c.Id).ToList();
@@ -144,14 +155,5 @@ internal static class HwlocWriter
             new XDocumentType("topology", null, "hwloc2.dtd", null),
             new XElement("topology", new XAttribute("version", "2.0"), machine, distances));
         return doc.Declaration + "\n" + doc.ToString() + "\n";
-    }
-
-    /// <summary>hwloc's bitmap text: 32-bit words in hex, most significant first, comma separated.</summary>
-    public static string Bitmap(CpuSet set)
-    {
-        if (set.IsEmpty) return "0x0";
-        var words = new uint[set.Max / 32 + 1];
-        foreach (var id in set) words[id / 32] |= 1u << (id % 32);
-        return string.Join(',', words.Reverse().Select(w => "0x" + w.ToString("x8", CultureInfo.InvariantCulture)));
     }
 }

@@ -7,8 +7,9 @@ namespace Smog.Cloud.Simulation.HostAccess;
 
 /// <summary>
 /// The sysfs files and directories discovery reads, of a simulated host under <c>/sys</c>: NUMA nodes
-/// (cpulist, meminfo, distance, huge page pools), CPU topology and PCI functions (ids, class, NUMA
-/// node, SR-IOV counts and <c>physfn</c>/<c>virtfnN</c> links).
+/// (cpulist, meminfo, distance, huge page pools), the machine-wide pools (<c>kernel/mm/hugepages</c>,
+/// which <c>smog env hugepages</c> reads), CPU topology and PCI functions (ids, class, NUMA node,
+/// SR-IOV counts and <c>physfn</c>/<c>virtfnN</c> links).
 /// </summary>
 internal sealed class SysfsTree
 {
@@ -24,10 +25,12 @@ internal sealed class SysfsTree
         foreach (var cell in t.Cells)
         {
             var dir = $"{node}/node{cell.Id}";
-            var totalKiB = (cell.MemoryMiB ?? 0) * 1024;
+            var totalKiB = facts.MemoryKiBOf(cell);
+            var freeKiB = facts.FreeMemoryKiBOf(cell);
             File($"{dir}/cpulist", cell.Cpus.ToString());
-            File($"{dir}/meminfo",
-                $"Node {cell.Id} MemTotal:       {totalKiB} kB\nNode {cell.Id} MemFree:        {facts.FreeMemoryOf(cell) * 1024} kB\nNode {cell.Id} MemUsed:        {totalKiB - facts.FreeMemoryOf(cell) * 1024} kB\n");
+            // Linux's "Node %d %-15s %8lu kB" lines.
+            File($"{dir}/meminfo", string.Concat(new[] { ("MemTotal:", totalKiB), ("MemFree:", freeKiB), ("MemUsed:", totalKiB - freeKiB) }
+                .Select(m => $"Node {cell.Id} {m.Item1,-15} {Num(m.Item2),8} kB\n")).TrimEnd('\n'));
             File($"{dir}/distance", string.Join(' ', t.Cells.Select(o => cell.Distances.GetValueOrDefault(o.Id, o.Id == cell.Id ? 10 : 20))));
             Dir($"{dir}/hugepages");
             foreach (var pool in cell.Pages.Where(p => p.SizeKiB != 4))
@@ -37,6 +40,16 @@ internal sealed class SysfsTree
                 File($"{poolDir}/free_hugepages", Num(facts.FreeOf(cell, pool)));
                 File($"{poolDir}/surplus_hugepages", "0");
             }
+        }
+        // The machine-wide pools are the per-node pools summed.
+        foreach (var size in t.Cells.SelectMany(c => c.Pages).Select(p => p.SizeKiB).Where(s => s != 4).Distinct().Order())
+        {
+            var pools = t.Cells.Select(c => (Cell: c, Pool: c.PagesOfSize(size))).Where(x => x.Pool is not null).ToList();
+            var dir = $"{root}/kernel/mm/hugepages/hugepages-{size}kB";
+            File($"{dir}/nr_hugepages", Num(pools.Sum(x => x.Pool!.Total)));
+            File($"{dir}/free_hugepages", Num(pools.Sum(x => facts.FreeOf(x.Cell, x.Pool!))));
+            File($"{dir}/resv_hugepages", "0");
+            File($"{dir}/surplus_hugepages", "0");
         }
         var cpu = $"{root}/devices/system/cpu";
         File($"{cpu}/online", t.AllCpus.ToString());

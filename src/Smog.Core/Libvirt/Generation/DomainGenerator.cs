@@ -52,7 +52,8 @@ public static class DomainGenerator
         var pins = fitted is null ? null : VcpuPins(fitted, input.Host, input.Config, online);
         return new Domain
         {
-            Type = "kvm",
+            // Nova writes <domain type> from [libvirt] virt_type (kvm by default, qemu on TCG hosts).
+            Type = input.Config.VirtType,
             Memory = new DomainMemory(Num(flavor.MemoryMiB * 1024)),
             MemoryBacking = MemoryBacking(input, realtime, locked),
             NumaTune = fitted is null ? null : NumaTune(fitted),

@@ -1,7 +1,7 @@
 using Smog.Cloud.Simulation.HostAccess;
 using Smog.Suite.Selection;
 
-namespace Smog.Tests.CloudSim;
+namespace Smog.Tests.Cloud.Simulation;
 
 public class SimulatedHostAccessTests
 {

@@ -6,7 +6,7 @@ using Smog.Libvirt.Facts;
 using Smog.Libvirt.Verification;
 using Smog.Nova;
 
-namespace Smog.Tests.CloudSim;
+namespace Smog.Tests.Cloud.Simulation;
 
 /// <summary>A simulation of the default lab on a fake clock, with helpers to boot, settle and verify.</summary>
 internal sealed class SimulationHarness

@@ -1,7 +1,7 @@
 using Smog.Cloud.Lab;
 using Smog.Topology;
 
-namespace Smog.Tests.CloudSim;
+namespace Smog.Tests.Cloud.Lab;
 
 public class LabReaderTests
 {
@@ -226,26 +226,5 @@ public class LabReaderTests
         var error = Error("version: 1\nhosts: [\n");
         Assert.StartsWith("lab.yml:", error);
         Assert.DoesNotContain('\n', error);
-    }
-}
-
-public class LabGeneratorTests
-{
-    [Fact]
-    public void A_generated_lab_repeats_the_default_labs_hosts_in_order()
-    {
-        var parsed = LabReader.Parse(LabGenerator.Yaml(10), "generated.yml", ".");
-        Assert.True(parsed.Success, parsed.Success ? "" : parsed.Errors[0].ToString());
-        var lab = parsed.Value;
-        var defaults = LabReader.Default();
-        Assert.Equal(10, lab.Hosts.Length);
-        Assert.Equal(defaults.Controller, lab.Controller);
-        for (var i = 0; i < 10; i++)
-        {
-            var expected = defaults.Hosts[i % 4];
-            Assert.Equal($"compute-{i}", lab.Hosts[i].Name);
-            Assert.Equal(expected.Topology with { Hostname = null }, lab.Hosts[i].Topology with { Hostname = null });
-            Assert.Equal(expected.Conf, lab.Hosts[i].Conf);
-        }
     }
 }

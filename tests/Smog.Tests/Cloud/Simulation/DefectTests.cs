@@ -3,7 +3,7 @@ using Smog.Cloud.Simulation.Defects;
 using Smog.Libvirt.Verification;
 using Smog.Nova.Filters;
 
-namespace Smog.Tests.CloudSim;
+namespace Smog.Tests.Cloud.Simulation;
 
 /// <summary>
 /// Each defect, booted with a flavor that exercises it on the default lab: the named rule trips

@@ -8,7 +8,7 @@ using Smog.Nova;
 using Smog.Nova.Scheduling;
 using Smog.Topology;
 
-namespace Smog.Tests.CloudSim;
+namespace Smog.Tests.Cloud.Simulation;
 
 public class CloudSimulationTests
 {

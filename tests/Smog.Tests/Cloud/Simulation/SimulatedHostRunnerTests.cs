@@ -5,7 +5,7 @@ using Smog.Topology;
 using Smog.Topology.Merge;
 using Smog.Topology.Parsers;
 
-namespace Smog.Tests.CloudSim;
+namespace Smog.Tests.Cloud.Simulation;
 
 /// <summary>
 /// Host access round trips through the existing parsers: what discovery reads from a simulated
