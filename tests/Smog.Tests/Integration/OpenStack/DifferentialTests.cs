@@ -52,18 +52,21 @@ public sealed class DifferentialTests
         var twins = new TwinMapping(lab);
         var differences = new List<string>();
         var log = new List<string>();
+        var lastChange = Stopwatch.StartNew();
         foreach (var (step, index) in DifferentialSequence.Steps.Select((s, i) => (s, i + 1)))
         {
             if (step.Flavor is null)
             {
                 await embedded.DeleteAsync(step.Server);
                 await real.DeleteAsync(step.Server);
+                lastChange.Restart();
                 log.Add($"{index,2} {step}");
                 continue;
             }
-            await WaitForResourceAuditAsync(workload, hosts);
+            await WaitForResourceAuditAsync(workload, hosts, lastChange.Elapsed);
             var mine = await embedded.BootAsync(step);
             var theirs = await real.BootAsync(step);
+            lastChange.Restart();
             var found = Compare(step.Server, mine, theirs, twins, embedded, real).Select(d => $"step {index} {step}: {d}").ToList();
             differences.AddRange(found);
             log.Add($"{index,2} {step}: embedded {mine.Summary} | real {theirs.Summary}{(found.Count > 0 ? "  <-- differs" : "")}");
@@ -105,14 +108,18 @@ public sealed class DifferentialTests
     }
 
     /// <summary>
-    /// Real Nova counts a build as I/O work on its host (compute node stats, the IoOpsWeigher's
-    /// input) until the host's resource audit runs again, even after the guest is ACTIVE; the
-    /// embedded cloud counts builds in progress only. The lab's simulated hosts audit every 2 s
-    /// (simcompute.py), so before each boot wait until every host's count is back to 0: both
-    /// clouds then weigh the same settled state.
+    /// Real Nova counts a build as I/O work on its host (compute node stats io_workload, the
+    /// IoOpsWeigher's input) until the host's resource audit runs again, even after the guest is
+    /// ACTIVE; the embedded cloud counts builds in progress only. The lab's simulated hosts audit
+    /// every 2 s (simcompute.py), so before each boot let one audit period (plus slack) pass since
+    /// the last change and wait until no host shows work in progress: both clouds then weigh the
+    /// same settled state. (current_workload alone is not enough: it counts task states, and the
+    /// claim happens while the task state is still None, so it reads 0 while io_workload is 1.)
     /// </summary>
-    private static async Task WaitForResourceAuditAsync(OpenStackCloud admin, IReadOnlyList<string> hosts)
+    private static async Task WaitForResourceAuditAsync(OpenStackCloud admin, IReadOnlyList<string> hosts, TimeSpan sinceLastChange)
     {
+        var auditPeriod = TimeSpan.FromSeconds(3);
+        if (sinceLastChange < auditPeriod) await Task.Delay(auditPeriod - sinceLastChange, Ct);
         var nova = await admin.ComputeAsync(Ct);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
