@@ -18,7 +18,8 @@ Commands:
       recounts free huge pages and free memory per node from the running domains.
   simhost.py exec --state DIR -- PROGRAM ARGS...
       answers virsh (list, dumpxml, domstate, capabilities) and numactl -H from the state dir, in
-      the real tools' output formats; any other program exits 127 (not installed).
+      the real tools' output formats, and runs the inventory's `restart:` (sh -c
+      "<lab>/allinone restart-host HOST"); any other program exits 127 (not installed).
 
 `refresh(state_dir, host)` is importable: the wrapper calls it after every domain change.
 Only the Python standard library and python3-yaml (through labhosts.py).
@@ -28,6 +29,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -437,8 +439,22 @@ def run_exec(state_dir: str, argv: list[str], out=sys.stdout, err=sys.stderr) ->
     if program == "numactl":
         err.write(f"simhost: numactl {' '.join(argv[1:])}: only -H/--hardware is simulated on {host}\n")
         return 1
+    if program == "sh" and len(argv) == 3 and argv[1] == "-c" and argv[2] == restart_command(host):
+        # the one shell command a simulated host runs for real: the inventory's `restart:`
+        # (smog env nova-conf --restart runs it as sh -c); no other shell reaches this machine
+        out.flush()
+        return subprocess.run([os.path.join(LAB_DIR, "allinone"), "restart-host", host],
+                              stdout=out, stderr=err, check=False).returncode
     err.write(f"simhost: {program} is not available on simulated host {host}\n")
     return NOT_INSTALLED
+
+
+LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def restart_command(host: str) -> str:
+    """The `restart:` lab/allinone writes into the inventory for a simulated host."""
+    return f"{os.path.join(LAB_DIR, 'allinone')} restart-host {host}"
 
 
 # ---------------------------------------------------------------- command line

@@ -91,9 +91,24 @@ public static class HostFiles
         return $"{path[..(slash + 1)]}.{path[(slash + 1)..]}.smog-{id}.tmp";
     }
 
+    /// <summary>
+    /// How many leading arguments of one of these file scripts are paths on the host (null: not
+    /// a file script). A prefixed host with a files root runs them without its prefix, on paths
+    /// under its root, as it reads files (<see cref="Prefixed.PrefixedCommandRunner"/>).
+    /// </summary>
+    public static int? PathArguments(string script) => script switch
+    {
+        ReadScript or StartScript or AppendScript or InPlaceScript or RemoveScript => 1,
+        FinishScript => 2,
+        _ => null,
+    };
+
+    /// <summary>The name the scripts run under (<c>$0</c>).</summary>
+    public const string ScriptName = "smog";
+
     private static async Task<string> RunAsync(ICommandRunner host, string script, IReadOnlyList<string> args, string path, CancellationToken cancellationToken)
     {
-        var result = await host.RunAsync("sh", ["-c", script, "smog", .. args], cancellationToken)
+        var result = await host.RunAsync("sh", ["-c", script, ScriptName, .. args], cancellationToken)
             ?? throw new HostAccessException($"{host.HostName}: sh is not installed");
         return result.Succeeded ? result.StandardOutput
             : throw new HostAccessException($"{host.HostName}:{path}: {result.FirstErrorLine}");

@@ -27,6 +27,10 @@ public sealed class PrefixedCommandRunner(ICommandRunner inner, ImmutableArray<s
         // prefix and reads under the files root.
         if (IsSysfsDump(program, arguments))
             return await inner.RunAsync(program, [.. arguments.Take(3), Map(arguments[3])], cancellationToken);
+        // So are the journaled editor's file scripts when the host has a files root: they read and
+        // write the files ReadFileAsync reads.
+        if (FilesRoot is not null && FileScriptPaths(program, arguments) is { } paths)
+            return await inner.RunAsync(program, [.. arguments.Take(3), .. arguments.Skip(3).Select((a, i) => i < paths ? Map(a) : a)], cancellationToken);
         if (Prefix.IsEmpty) return await inner.RunAsync(program, arguments, cancellationToken);
         var result = await inner.RunAsync(Prefix[0], [.. Prefix.Skip(1), program, .. arguments], cancellationToken)
             ?? throw new HostAccessException($"{HostName}: command_prefix program '{Prefix[0]}' is not installed");
@@ -39,6 +43,10 @@ public sealed class PrefixedCommandRunner(ICommandRunner inner, ImmutableArray<s
 
     public Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
         inner.ListDirectoryAsync(Map(path), cancellationToken);
+
+    private static int? FileScriptPaths(string program, IReadOnlyList<string> arguments) =>
+        program == "sh" && arguments.Count >= 3 && arguments[0] == "-c" && arguments[2] == Editing.HostFiles.ScriptName
+            ? Editing.HostFiles.PathArguments(arguments[1]) : null;
 
     private static bool IsSysfsDump(string program, IReadOnlyList<string> arguments) =>
         program == "sh" && arguments.Count == 4 && arguments[0] == "-c" && arguments[1] == SysfsTreeDump.Script && arguments[2] == "sh";

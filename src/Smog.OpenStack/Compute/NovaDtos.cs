@@ -297,6 +297,8 @@ public sealed record NovaHypervisor : ApiRecord
     [JsonPropertyName("host_ip")] public string? HostIp { get; init; }
     [JsonPropertyName("service")] public NovaHypervisorService? Service { get; init; }
     [JsonPropertyName("uptime")] public string? Uptime { get; init; }
+    /// <summary>Before 2.88 only: the compute node's I/O-bound tasks (builds, resizes, snapshots) as its resource tracker last counted them.</summary>
+    [JsonPropertyName("current_workload")] public int? CurrentWorkload { get; init; }
     [JsonPropertyName("servers")] public List<NovaHypervisorServer>? Servers { get; init; }
 }
 

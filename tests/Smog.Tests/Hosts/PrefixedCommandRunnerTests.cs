@@ -86,4 +86,32 @@ public class PrefixedCommandRunnerTests
         Assert.Equal(direct.Links, dumped.Links);
         Assert.Equal(direct.Directories, dumped.Directories);
     }
+
+    [Fact]
+    public async Task Journaled_edits_and_restores_land_under_the_files_root_without_the_prefix()
+    {
+        // A shim prefix that runs no shell (as simhost.py): the file scripts must not go through it.
+        var root = Directory.CreateTempSubdirectory("smog-files-root-").FullName;
+        var state = Directory.CreateTempSubdirectory("smog-files-journal-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "etc", "nova"));
+            var file = Path.Combine(root, "etc", "nova", "nova.conf");
+            await File.WriteAllTextAsync(file, "[DEFAULT]\nreserved_host_memory_mb = 512\n", Ct);
+            var runner = new PrefixedCommandRunner(new LocalCommandRunner(), ["/bin/false"], root);
+            var editor = new Smog.Hosts.Editing.JournaledEditor(new Smog.Hosts.Editing.FileJournal(Path.Combine(state, "journal.jsonl")));
+
+            await editor.EditAsync(runner, "/etc/nova/nova.conf", "[DEFAULT]\nreserved_host_memory_mb = 1024\n", Ct);
+            Assert.Equal("[DEFAULT]\nreserved_host_memory_mb = 1024\n", await File.ReadAllTextAsync(file, Ct));
+            Assert.Equal(["nova.conf"], Directory.GetFiles(Path.GetDirectoryName(file)!).Select(Path.GetFileName));
+
+            await editor.RestoreAsync(runner, force: false, Ct);
+            Assert.Equal("[DEFAULT]\nreserved_host_memory_mb = 512\n", await File.ReadAllTextAsync(file, Ct));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            Directory.Delete(state, recursive: true);
+        }
+    }
 }

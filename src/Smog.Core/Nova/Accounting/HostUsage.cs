@@ -51,7 +51,33 @@ public static class HostUsage
             cells.Add(!touched && cell.MemoryUsageMiB >= 0 && cell.CpuUsage >= 0 ? cell
                 : cell with { MemoryUsageMiB = Math.Max(0, cell.MemoryUsageMiB), CpuUsage = Math.Max(0, cell.CpuUsage) });
         }
-        return new UsageResult(host with { Cells = cells.MoveToImmutable() }, null);
+        var result = cells.MoveToImmutable();
+        return new UsageResult(host with { Cells = instance.Cells.IsEmpty ? result : [.. result.Select(Reloaded)] }, null);
+    }
+
+    /// <summary>
+    /// The resource tracker's <c>_update_usage</c> (nova/compute/resource_tracker.py) updates the
+    /// host's NUMA topology for every claim or release of an instance that has one: it loads the
+    /// compute node's JSON (each sibling set rebuilt from the stored list, then coerced into the
+    /// NUMACell field) and <c>numa_usage_from_instance_numa</c> (nova/virt/hardware.py) builds a new
+    /// NUMACell for every host cell (coerced once more). Each rebuild re-inserts a set in its own
+    /// iteration order, so two threads whose ids collide in CPython's 8-slot table (e.g. 11 and 27)
+    /// swap places on every rebuild: the order require/prefer pinning takes them in follows how many
+    /// NUMA guests the host has accounted (seen on real Nova 26 by the differential test).
+    /// </summary>
+    private static NovaHostCell Reloaded(NovaHostCell cell)
+    {
+        if (cell.Siblings.All(s => s.Length < 2)) return cell;
+        return cell with { Siblings = [.. cell.Siblings.Select(Rebuilt)] };
+    }
+
+    private const int RebuildsPerUsageUpdate = 3;
+
+    private static ImmutableArray<int> Rebuilt(ImmutableArray<int> group)
+    {
+        var order = group;
+        for (var i = 0; i < RebuildsPerUsageUpdate; i++) order = [.. Smog.Nova.Python.PySet.OfInts(order.AsSpan()).InOrder()];
+        return order;
     }
 
     /// <summary>
