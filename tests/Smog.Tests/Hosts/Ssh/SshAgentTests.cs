@@ -175,6 +175,11 @@ public sealed class SshAgentTests
             {
                 for (var i = 0; i < 100 && !File.Exists(socket); i++) Thread.Sleep(50);
                 Assert.True(File.Exists(socket), "ssh-agent did not create its socket within 5 s");
+                // The socket file appears at bind(), before listen(): wait until the agent answers
+                // (ssh-add -l exits 2 only when it cannot talk to the agent).
+                var ready = false;
+                for (var i = 0; i < 100 && !(ready = agent.Answers()); i++) Thread.Sleep(50);
+                Assert.True(ready, "ssh-agent did not answer on its socket within 5 s");
                 if (key is not null) agent.Add(key, confirm);
                 return agent;
             }
@@ -183,6 +188,17 @@ public sealed class SshAgentTests
                 agent.Dispose();
                 throw;
             }
+        }
+
+        private bool Answers()
+        {
+            var info = new ProcessStartInfo("ssh-add", ["-l"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            info.Environment["SSH_AUTH_SOCK"] = Socket;
+            using var list = Process.Start(info)!;
+            list.StandardOutput.ReadToEnd();
+            list.StandardError.ReadToEnd();
+            list.WaitForExit();
+            return list.ExitCode != 2;
         }
 
         private void Add(string key, bool confirm)
