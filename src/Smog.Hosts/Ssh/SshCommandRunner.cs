@@ -42,6 +42,21 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
         // Through a jump host the session goes to a local end of a direct-tcpip channel; the
         // host key is still checked under the target's own address (the verifier uses target).
         var tunnel = target.Jump is null ? null : await JumpTunnel.OpenAsync(target, cancellationToken);
+        try
+        {
+            return new SshCommandRunner(await LoginAsync(target, keys, knownHosts, tunnel, cancellationToken), target, tunnel);
+        }
+        catch
+        {
+            // Whatever ends the login (a refusal, a timeout, a cancelled retry), the first hop goes with it.
+            tunnel?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects and logs in, retrying while the port refuses; returns the connected client.</summary>
+    private static async Task<SshClient> LoginAsync(SshTarget target, LoginKeys keys, KnownHosts knownHosts, JumpTunnel? tunnel, CancellationToken cancellationToken)
+    {
         var (address, port) = tunnel is null ? (target.Address, target.Port) : ("127.0.0.1", (int)tunnel.LocalPort);
         var delay = TimeSpan.FromMilliseconds(500);
         for (var attempt = 1; ; attempt++)
@@ -60,26 +75,15 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 client.Dispose();
-                if (verifier.Refusal is { } refusal)
-                {
-                    tunnel?.Dispose();
-                    throw new HostAccessException(refusal);
-                }
+                if (verifier.Refusal is { } refusal) throw new HostAccessException(refusal);
                 if (IsConnectionRefused(e) && attempt < target.ConnectAttempts)
                 {
                     await Task.Delay(delay, cancellationToken);
                     delay *= 2;
                     continue;
                 }
-                var problem = tunnel?.Problem;
-                tunnel?.Dispose();
-                throw new HostAccessException(problem is null ? Describe(target, keys, e, attempt)
+                throw new HostAccessException(tunnel?.Problem is not { } problem ? Describe(target, keys, e, attempt)
                     : $"{target.Display}: jump host {target.Jump!.Name} could not reach {target.Address}:{target.Port}: {OneLine(problem)}", e);
-            }
-            catch
-            {
-                tunnel?.Dispose();
-                throw;
             }
             try
             {
@@ -88,10 +92,9 @@ public sealed class SshCommandRunner : ICommandRunner, IDisposable
             catch
             {
                 client.Dispose();
-                tunnel?.Dispose();
                 throw;
             }
-            return new SshCommandRunner(client, target, tunnel);
+            return client;
         }
     }
 
