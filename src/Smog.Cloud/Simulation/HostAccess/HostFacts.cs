@@ -22,10 +22,12 @@ internal sealed record HostFacts(string Name, HostTopology Topology,
     /// or not, and guests on huge pages take them from the pool, not from free memory.
     /// </summary>
     public long FreeMemoryKiBOf(NumaCell cell) =>
-        Math.Max(0, MemoryKiBOf(cell) - cell.Pages.Where(p => p.SizeKiB != 4).Sum(p => p.SizeKiB * p.Total) - SmallPageUseKiB.GetValueOrDefault(cell.Id));
+        Math.Max(0, MemoryKiBOf(cell) - HugePoolsKiBOf(cell) - SmallPageUseKiB.GetValueOrDefault(cell.Id));
 
-    public long SmallPagesOf(NumaCell cell) =>
-        cell.PagesOfSize(4)?.Total ?? ((cell.MemoryMiB ?? 0) * 1024 - cell.Pages.Sum(p => p.SizeKiB * p.Total)) / 4;
+    public long SmallPagesOf(NumaCell cell) => cell.PagesOfSize(4)?.Total ?? (MemoryKiBOf(cell) - HugePoolsKiBOf(cell)) / 4;
+
+    /// <summary>KiB the cell's huge page pools reserve, used or not.</summary>
+    private static long HugePoolsKiBOf(NumaCell cell) => cell.Pages.Where(p => p.SizeKiB != 4).Sum(p => p.SizeKiB * p.Total);
 }
 
 /// <summary><c>numactl -H</c> as numactl 2.0 prints it.</summary>
